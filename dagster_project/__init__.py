@@ -1,0 +1,1 @@
+"""ELT pipeline: published statistics on integrated working in children's services -> DuckDB."""

@@ -1,0 +1,754 @@
+"""Extract the national appendix: 59 self-assessment questions in 5 practices, four tables each.
+
+The document is a PDF-to-text extraction, so the parser works in two passes:
+
+1. `_tokenise` walks the lines and turns every recognisable structure (practice heading,
+   question title, descriptor table, band table, response table with its averages) into a
+   block, validating each table's shape as it reads it. Blank lines and the remnants of lost
+   charts are skipped; any other line becomes a `_Prose` block.
+2. `_assemble` checks the order of the blocks: headings in practice order, questions 1..59 in
+   order, each with exactly one title, descriptor table, band table and response table, and no
+   stray text inside a practice once its questions have begun.
+
+Any deviation raises `ExtractionError` with the line where the expected thing was missing, so a
+result is either complete or not returned at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from dagster_project.extract.documents import read_lines
+from dagster_project.extract.tables import SOURCE_LINE, Column, ExtractionError, Table
+
+# --------------------------------------------------------------------------------------------
+# Table declarations
+# --------------------------------------------------------------------------------------------
+
+QUESTION_ID = Column("question_id", "INTEGER", "Question number as printed in the appendix (1-59).")
+
+PRACTICES_TABLE = Table(
+    document="appendix",
+    name="practices",
+    description="The five integrated-working practices the 59 questions are grouped into, in document order.",
+    columns=(
+        Column("practice_code", "VARCHAR", "Stable code of the practice, e.g. `common_assessment_framework`."),
+        Column("practice_name", "VARCHAR", "The practice's section heading as printed."),
+        Column("practice_order", "INTEGER", "Position of the practice in the document (1-5)."),
+        Column("first_question_id", "INTEGER", "Number of the first question printed under this heading."),
+        Column("last_question_id", "INTEGER", "Number of the last question printed under this heading."),
+        SOURCE_LINE,
+    ),
+    key=("practice_code",),
+    notes=(
+        "Headings are matched as whole lines in a fixed order; each must appear exactly once, between the "
+        "last question of the previous practice and the first question of its own, or extraction fails.",
+        "The question ranges are taken from where the headings fall and must equal 1-13, 14-24, 25-38, "
+        "39-48 and 49-59 as the document's introduction states.",
+    ),
+)
+
+QUESTIONS_TABLE = Table(
+    document="appendix",
+    name="questions",
+    description="The 59 self-assessment questions on integrated working, one row per question.",
+    columns=(
+        QUESTION_ID,
+        Column("practice_code", "VARCHAR", "Practice the question belongs to (see `practices`)."),
+        Column("question_text", "VARCHAR", "The question as printed, without its leading number."),
+        Column(
+            "leaders_only",
+            "BOOLEAN",
+            "True for the first and last question of each practice, which were put to leaders and managers "
+            "only (per the document's 'Format of the appendix'); front line counts for them are very small.",
+        ),
+        SOURCE_LINE,
+    ),
+    key=("question_id",),
+    notes=(
+        "Question titles are lines `N. text`; numbers must run 1..59 without gaps or repeats.",
+        "Prose is skipped only before the first heading, between a practice heading and its first question "
+        "(the practice's commentary) and after question 59 (back cover); text anywhere else among the "
+        "question tables is an error.",
+        "For questions 3 (line 85), 6 (157), 12 (304), 36 (898), 42 (1052) and 51 (1276) the title is "
+        "printed after the descriptor table instead of before it; the descriptor table directly before "
+        "such a title is attributed to it.",
+        "`leaders_only` is derived from the practice ranges, not read from the text; for all ten such "
+        "questions the band table prints 2 missing responses (the two trusts without leaders and managers).",
+    ),
+)
+
+DESCRIPTORS_TABLE = Table(
+    document="appendix",
+    name="descriptors",
+    description="What a score of 1, 3 and 5 means for each question (the 'Point score / Descriptor' table).",
+    columns=(
+        QUESTION_ID,
+        Column("point_score", "INTEGER", "The point score the descriptor defines: 1, 3 or 5.", unit="points"),
+        Column(
+            "level_label",
+            "VARCHAR",
+            "Name of the level as printed without its '(n)': Fragmented, Midpoint or Integrated & high quality.",
+        ),
+        Column("descriptor_text", "VARCHAR", "The descriptor as printed; wrapped lines joined with one space."),
+        SOURCE_LINE,
+    ),
+    key=("question_id", "point_score"),
+    notes=(
+        "Question 7 (lines 179-184) prints its descriptor rows wrapped over several lines, with the "
+        "label split too ('Fragmented' / '(1)', 'Integrated &' / 'high quality' / '(5)'); a row ends at the "
+        "line whose label cell ends in '(n)', label and text fragments are joined with single spaces and "
+        "`source_line` is the row's first line.",
+        "Trailing empty tab cells (question 50) are ignored; en dashes inside descriptor text are kept as printed.",
+        "Each table must hold exactly the three rows Fragmented (1), Midpoint (3), Integrated & high quality (5).",
+    ),
+)
+
+BAND_CELLS: tuple[tuple[str, str], ...] = (
+    ("below_2_5", "Below 2.5"),
+    ("from_2_5_to_2_8", "2.5 and up to 2.8"),
+    ("from_2_8_to_3_0", "2.8 and up to 3.0"),
+    ("from_3_0_to_3_2", "3.0 and up to 3.2"),
+    ("from_3_2_to_3_5", "3.2 and up to 3.5"),
+    ("from_3_5", "3.5 and above"),
+    ("total_above_midpoint", "Total above midpoint"),
+    ("missing_responses", "Missing responses"),
+)
+
+MEAN_SCORE_BANDS_TABLE = Table(
+    document="appendix",
+    name="mean_score_bands",
+    description=(
+        "How many of the 150 Children's Trusts had a mean score in each band, per question "
+        "('Number of Children's Trusts (percentage in brackets) with mean scores')."
+    ),
+    columns=(
+        QUESTION_ID,
+        Column(
+            "cell_code",
+            "VARCHAR",
+            "Which cell: below_2_5, from_2_5_to_2_8, from_2_8_to_3_0, from_3_0_to_3_2, from_3_2_to_3_5, "
+            "from_3_5 (mean-score bands, lower bound inclusive), total_above_midpoint (printed total of "
+            "trusts with a mean of 3.0 or more), missing_responses (trusts with no response).",
+        ),
+        Column("cell_order", "INTEGER", "Position of the cell in the printed row (1-8)."),
+        Column("trusts", "INTEGER", "Number of Children's Trusts, as printed.", unit="trusts"),
+        Column(
+            "trusts_pct_published",
+            "INTEGER",
+            "The percentage printed in brackets beside the count.",
+            unit="percent (0-100)",
+        ),
+        SOURCE_LINE,
+    ),
+    key=("question_id", "cell_code"),
+    notes=(
+        "Cells are labelled by position in the value row (8 cells 'N (P%)', trailing empty tab cells "
+        "ignored); the printed column header is only checked to be recognisable or absent, never used.",
+        "The title line is matched after deleting tabs, so garbled prefixes ('Nur', 'Nun', 'Num', 'Nu', "
+        "'Nı' before 'Number of ...', 31 of the 59 questions) and question 25's title split across eight "
+        "cells (line 635: 'Nu|mber of Ch|ildren's Tr|...') are accepted; the title must otherwise read "
+        "'Number of Children's Trusts (...) with mean scores'.",
+        "Column header reduced to only 'Missing responses' in the last cell: questions 6, 17, 18, 25, 26, 39.",
+        "Column header with its labels run together into one garbled cell after 'Below 2.5': "
+        "questions 8, 9, 19, 20 (question 20's header has no 'Missing responses' at all).",
+        "Column header with broken spacing ('3.2 and u p to 3.5'): question 42.",
+        "No band table lacks its column header entirely, but the parser would accept that (title line "
+        "followed directly by the value row); a header line in any other form is an error.",
+        "Chart remnants between tables are skipped: the caption 'Distribution of average scores across "
+        "Children's Trusts' (lines 634, 1446) and dash-only lines (659, 1447).",
+        "`source_line` is the line of the value row.",
+    ),
+)
+
+RESPONSE_ROWS: tuple[tuple[str, int | None, str], ...] = (
+    ("score_1", 1, "1 - fragmented"),
+    ("score_2", 2, "2"),
+    ("score_3", 3, "3 - midpoint"),
+    ("score_4", 4, "4"),
+    ("score_5", 5, "5 - integrated and high quality"),
+    ("not_applicable", None, "Not applicable"),
+    ("dont_know", None, "Don't know"),
+)
+
+RESPONSES_TABLE = Table(
+    document="appendix",
+    name="responses",
+    description="Number of individual responses to each question by score, for leaders and managers and front line staff.",
+    columns=(
+        QUESTION_ID,
+        Column(
+            "response_code",
+            "VARCHAR",
+            "Which answer: score_1 ... score_5, not_applicable or dont_know.",
+        ),
+        Column("score", "INTEGER", "The point score answered (1-5); empty for not applicable / don't know.",
+               unit="points", nullable=True),
+        Column("response_label", "VARCHAR", "The row label as printed (en dash or hyphen as printed)."),
+        Column("leaders_managers", "INTEGER", "Responses from leaders and managers.", unit="responses"),
+        Column("frontline", "INTEGER", "Responses from front line staff.", unit="responses"),
+        Column("total", "INTEGER", "Printed total responses.", unit="responses"),
+        Column(
+            "proportion_pct_published",
+            "INTEGER",
+            "Printed 'Results as proportion of total' for this row.",
+            unit="percent (0-100)",
+        ),
+        SOURCE_LINE,
+    ),
+    key=("question_id", "response_code"),
+    notes=(
+        "Row labels are matched with en dash and hyphen treated alike ('1 – fragmented' on lines 95, 370; "
+        "'3 – midpoint' on lines 97, 372); `response_label` keeps the dash as printed.",
+        "Counts are read with or without thousands separators: question 5's total for "
+        "'1 - fragmented' is printed '1678' (line 143) where every other count of 1,000 or more has a comma. "
+        "A comma must separate groups of exactly three digits, otherwise extraction fails.",
+        "Each table must have the header row, then exactly the seven rows in the printed order, each with "
+        "three counts and a percentage.",
+    ),
+)
+
+AVERAGE_AUDIENCES = ("leaders_managers", "frontline", "total")
+
+AVERAGE_SCORES_TABLE = Table(
+    document="appendix",
+    name="average_scores",
+    description="The 'Average point score' printed under each response table, per audience.",
+    columns=(
+        QUESTION_ID,
+        Column("audience", "VARCHAR", "Whose responses: leaders_managers, frontline or total."),
+        Column(
+            "avg_score_published",
+            "DECIMAL(4,2)",
+            "Mean point score (1-5) as printed to two decimals, excluding not applicable / don't know.",
+            unit="points",
+        ),
+        SOURCE_LINE,
+    ),
+    key=("question_id", "audience"),
+    notes=(
+        "The line must directly follow the seventh response row and hold exactly three values d.dd; they "
+        "are kept as exact decimals (DECIMAL(4,2), the narrowest decimal type the raw layer allows).",
+    ),
+)
+
+TABLES: tuple[Table, ...] = (
+    PRACTICES_TABLE,
+    QUESTIONS_TABLE,
+    DESCRIPTORS_TABLE,
+    MEAN_SCORE_BANDS_TABLE,
+    RESPONSES_TABLE,
+    AVERAGE_SCORES_TABLE,
+)
+
+# code, printed heading, first and last question number
+PRACTICES: tuple[tuple[str, str, int, int], ...] = (
+    ("multi_agency_working", "Multi-agency working", 1, 13),
+    ("information_sharing", "Information sharing", 14, 24),
+    ("common_assessment_framework", "Common assessment framework (CAF)", 25, 38),
+    ("team_around_the_child", "Team around the child (TAC)", 39, 48),
+    ("lead_professional", "Lead professional", 49, 59),
+)
+QUESTION_COUNT = 59
+DESCRIPTOR_LEVELS = ((1, "Fragmented"), (3, "Midpoint"), (5, "Integrated & high quality"))
+
+# --------------------------------------------------------------------------------------------
+# Line patterns
+# --------------------------------------------------------------------------------------------
+
+TITLE_RE = re.compile(r"^(\d+)\.\s+(\S.*?)\s*$")
+DESCRIPTOR_HEADER = ["Point score", "Descriptor"]
+# Matched after deleting tabs, so split or prefixed titles ("Nur\tNumber of ...") still match.
+BAND_TITLE_RE = re.compile(r"^\S{0,3}Number of Children's Trusts \(.*\) with mean scores$")
+BAND_CELL_RE = re.compile(r"^(\d[\d,]*) \((\d+)%\)$")
+RESPONSE_HEADER = ["", "Leaders and managers", "Front line staff", "Total", "Results as proportion of total"]
+AVERAGE_LABEL = "Average point score"
+AVERAGE_RE = re.compile(r"^\d\.\d\d$")
+COUNT_RE = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)$")
+PERCENT_RE = re.compile(r"^(\d+)%$")
+CHART_CAPTION = "Distribution of average scores across Children's Trusts"
+DASH_REMNANT_RE = re.compile(r"^[\s-]*-[\s-]*$")
+
+
+# --------------------------------------------------------------------------------------------
+# Blocks produced by the tokeniser
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Heading:
+    line: int
+    practice_index: int
+
+
+@dataclass(frozen=True)
+class _Title:
+    line: int
+    question_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Descriptor:
+    line: int
+    point_score: int
+    level_label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class _Descriptors:
+    line: int
+    rows: tuple[_Descriptor, ...]
+
+
+@dataclass(frozen=True)
+class _Bands:
+    line: int  # the table's title line
+    value_line: int
+    cells: tuple[tuple[int, int], ...]  # (trusts, percent) x 8
+
+
+@dataclass(frozen=True)
+class _Response:
+    line: int
+    label: str
+    counts: tuple[int, int, int]
+    percent: int
+
+
+@dataclass(frozen=True)
+class _Responses:
+    line: int  # the header line
+    rows: tuple[_Response, ...]
+    average_line: int
+    averages: tuple[Decimal, Decimal, Decimal]
+
+
+@dataclass(frozen=True)
+class _Prose:
+    line: int
+    text: str
+
+
+_Block = _Heading | _Title | _Descriptors | _Bands | _Responses | _Prose
+
+
+@dataclass
+class _Question:
+    title: _Title | None = None
+    descriptors: _Descriptors | None = None
+    bands: _Bands | None = None
+    responses: _Responses | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Cell helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _cells(line: str) -> list[str]:
+    """Tab-separated cells with surrounding spaces removed and trailing empty cells dropped."""
+    cells = [c.strip() for c in line.split("\t")]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _is_noise(line: str) -> bool:
+    """Blank lines and what is left of the lost charts carry no data."""
+    stripped = line.strip()
+    return stripped == "" or stripped == CHART_CAPTION or bool(DASH_REMNANT_RE.match(line))
+
+
+def _count(doc: Path, line_no: int, text: str, what: str) -> int:
+    if not COUNT_RE.match(text):
+        raise ExtractionError(doc, line_no, f"expected a count for {what}, found {text!r}")
+    return int(text.replace(",", ""))
+
+
+def _percent(doc: Path, line_no: int, text: str, what: str) -> int:
+    match = PERCENT_RE.match(text)
+    if not match:
+        raise ExtractionError(doc, line_no, f"expected a percentage 'N%' for {what}, found {text!r}")
+    return int(match.group(1))
+
+
+def _dash_insensitive(label: str) -> str:
+    return " ".join(label.replace("\u2013", "-").split())
+
+
+# --------------------------------------------------------------------------------------------
+# Pass 1: tokenise
+# --------------------------------------------------------------------------------------------
+
+
+def _tokenise(doc: Path, lines: list[str]) -> list[_Block]:
+    headings = {name: i for i, (_, name, _, _) in enumerate(PRACTICES)}
+    blocks: list[_Block] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        line_no = i + 1
+        if _is_noise(line):
+            i += 1
+        elif line.strip() in headings and "\t" not in line:
+            blocks.append(_Heading(line_no, headings[line.strip()]))
+            i += 1
+        elif (title := TITLE_RE.match(line)) and "\t" not in line:
+            blocks.append(_Title(line_no, int(title.group(1)), title.group(2)))
+            i += 1
+        elif _cells(line) == DESCRIPTOR_HEADER:
+            block, i = _read_descriptors(doc, lines, i)
+            blocks.append(block)
+        elif BAND_TITLE_RE.match(line.replace("\t", "").strip()):
+            block, i = _read_bands(doc, lines, i)
+            blocks.append(block)
+        elif _cells(line) == RESPONSE_HEADER:
+            block, i = _read_responses(doc, lines, i)
+            blocks.append(block)
+        else:
+            blocks.append(_Prose(line_no, line.strip()))
+            i += 1
+    return blocks
+
+
+def _read_descriptors(doc: Path, lines: list[str], header: int) -> tuple[_Descriptors, int]:
+    """Rows up to the next blank line; a row may wrap, and ends on a label cell ending '(n)'."""
+    rows: list[_Descriptor] = []
+    label_parts: list[str] = []
+    text_parts: list[str] = []
+    start = 0
+    i = header + 1
+    while i < len(lines) and lines[i].strip():
+        cells = _cells(lines[i])
+        if len(cells) != 2 or not cells[0] or not cells[1]:
+            raise ExtractionError(doc, i + 1, f"expected a descriptor row 'label<TAB>text', found {lines[i]!r}")
+        if not label_parts:
+            start = i + 1
+        label_parts.append(cells[0])
+        text_parts.append(cells[1])
+        label = " ".join(" ".join(label_parts).split())
+        closed = re.match(r"^(.*\S)\s*\((\d)\)$", label)
+        if closed:
+            found = (int(closed.group(2)), closed.group(1))
+            expected = DESCRIPTOR_LEVELS[len(rows)] if len(rows) < len(DESCRIPTOR_LEVELS) else None
+            if found != expected:
+                raise ExtractionError(
+                    doc, start, f"expected descriptor row {_level_name(expected)}, found {_level_name(found)}"
+                )
+            rows.append(_Descriptor(start, found[0], found[1], " ".join(text_parts)))
+            label_parts, text_parts = [], []
+        i += 1
+    if label_parts:
+        raise ExtractionError(doc, start, "descriptor row starting here never closes with a '(n)' label")
+    if len(rows) != len(DESCRIPTOR_LEVELS):
+        raise ExtractionError(
+            doc, i + 1, f"expected descriptor row {_level_name(DESCRIPTOR_LEVELS[len(rows)])}, found the table's end"
+        )
+    return _Descriptors(header + 1, tuple(rows)), i
+
+
+def _level_name(level: tuple[int, str] | None) -> str:
+    return "none (the table has three rows)" if level is None else repr(f"{level[1]} ({level[0]})")
+
+
+def _band_header_recognised(cells: list[str]) -> bool:
+    """True for the printed column header in any of the garbled forms the document shows."""
+    labels = [label for _, label in BAND_CELLS]
+    if [c.replace(" ", "") for c in cells] == [label.replace(" ", "") for label in labels]:
+        return True  # complete (possibly with broken spacing, e.g. 'u p to')
+    if cells == [""] * 7 + [labels[-1]]:
+        return True  # only the last label survived
+    # 'Below 2.5' followed by the remaining labels run together into one cell
+    return len(cells) == 2 and cells[0] == labels[0] and not BAND_CELL_RE.match(cells[1])
+
+
+def _read_bands(doc: Path, lines: list[str], title: int) -> tuple[_Bands, int]:
+    """Title line, an optional (garbled) column header, then the row of eight 'N (P%)' cells."""
+    i = title + 1
+    if i < len(lines) and _band_header_recognised(_cells(lines[i])):
+        i += 1
+    if i >= len(lines):
+        raise ExtractionError(doc, len(lines), "document ends before the band table's value row")
+    cells = _cells(lines[i])
+    if len(cells) != len(BAND_CELLS):
+        raise ExtractionError(
+            doc, i + 1, f"expected {len(BAND_CELLS)} band cells 'N (P%)', found {len(cells)}: {lines[i]!r}"
+        )
+    values: list[tuple[int, int]] = []
+    for (code, _), cell in zip(BAND_CELLS, cells):
+        match = BAND_CELL_RE.match(cell)
+        if not match:
+            raise ExtractionError(doc, i + 1, f"expected 'N (P%)' for band {code}, found {cell!r}")
+        values.append((_count(doc, i + 1, match.group(1), code), int(match.group(2))))
+    return _Bands(title + 1, i + 1, tuple(values)), i + 1
+
+
+def _read_responses(doc: Path, lines: list[str], header: int) -> tuple[_Responses, int]:
+    """The header, exactly seven labelled rows, then the 'Average point score' line."""
+    rows: list[_Response] = []
+    i = header + 1
+    for code, _, label in RESPONSE_ROWS:
+        if i >= len(lines):
+            raise ExtractionError(doc, len(lines), f"document ends before response row {label!r}")
+        cells = _cells(lines[i])
+        if not cells or _dash_insensitive(cells[0]) != label:
+            raise ExtractionError(doc, i + 1, f"expected response row {label!r}, found {lines[i]!r}")
+        if len(cells) != 5:
+            raise ExtractionError(doc, i + 1, f"expected label, 3 counts and a percentage, found {lines[i]!r}")
+        leaders, frontline, total = (_count(doc, i + 1, cell, code) for cell in cells[1:4])
+        percent = _percent(doc, i + 1, cells[4], code)
+        rows.append(_Response(i + 1, cells[0], (leaders, frontline, total), percent))
+        i += 1
+    cells = _cells(lines[i]) if i < len(lines) else []
+    if not cells or cells[0] != AVERAGE_LABEL:
+        found = repr(lines[i]) if i < len(lines) else "the end of the document"
+        raise ExtractionError(doc, min(i + 1, len(lines)), f"expected {AVERAGE_LABEL!r} line, found {found}")
+    if len(cells) != 4 or not all(AVERAGE_RE.match(c) for c in cells[1:]):
+        raise ExtractionError(doc, i + 1, f"expected three averages 'd.dd', found {lines[i]!r}")
+    leaders_avg, frontline_avg, total_avg = (Decimal(c) for c in cells[1:])
+    return _Responses(header + 1, tuple(rows), i + 1, (leaders_avg, frontline_avg, total_avg)), i + 1
+
+
+# --------------------------------------------------------------------------------------------
+# Pass 2: assemble questions in order
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Document:
+    heading_lines: list[int]
+    questions: list[_Question]
+
+
+def _missing_part(question: _Question) -> str:
+    """The first part, in reading order, that the question being assembled still lacks."""
+    parts = (
+        (question.title, "its title"),
+        (question.descriptors, "its descriptor table"),
+        (question.bands, "its band table"),
+        (question.responses, "its response table"),
+    )
+    return next((name for block, name in parts if block is None), "nothing")
+
+
+def _describe(question: _Question, expected_id: int) -> str:
+    return f"question {question.title.question_id if question.title else expected_id}"
+
+
+def _assemble(doc: Path, lines: list[str], blocks: list[_Block]) -> _Document:
+    heading_lines: list[int] = []
+    done: list[_Question] = []
+    current: _Question | None = None
+    for block in blocks:
+        expected_id = len(done) + 1
+        if isinstance(block, _Heading):
+            if current is not None:
+                raise ExtractionError(
+                    doc, block.line, f"{_describe(current, expected_id)} lacks {_missing_part(current)}, "
+                    "found a practice heading"
+                )
+            _check_heading(doc, block, len(heading_lines), expected_id)
+            heading_lines.append(block.line)
+        elif isinstance(block, _Prose):
+            _check_prose(doc, block, current, len(heading_lines), len(done))
+        else:
+            if len(done) == QUESTION_COUNT:
+                raise ExtractionError(doc, block.line, f"a table or title after question {QUESTION_COUNT}")
+            current = current or _Question()
+            _place(doc, block, current, expected_id, len(heading_lines))
+            if current.responses is not None:
+                done.append(current)
+                current = None
+    end = len(lines)
+    if current is not None:
+        raise ExtractionError(
+            doc, end, f"document ends while {_describe(current, len(done) + 1)} lacks {_missing_part(current)}"
+        )
+    if len(heading_lines) != len(PRACTICES):
+        raise ExtractionError(doc, end, f"expected {len(PRACTICES)} practice headings, found {len(heading_lines)}")
+    if len(done) != QUESTION_COUNT:
+        raise ExtractionError(doc, end, f"expected {QUESTION_COUNT} questions, found {len(done)}")
+    return _Document(heading_lines, done)
+
+
+def _check_prose(doc: Path, block: _Prose, current: _Question | None, headings_seen: int, done: int) -> None:
+    """Text is allowed only before the first heading, in a practice's introduction, and after Q59."""
+    if current is not None:
+        raise ExtractionError(
+            doc, block.line, f"unexpected text while {_describe(current, done + 1)} lacks "
+            f"{_missing_part(current)}: {block.text!r}"
+        )
+    if headings_seen == 0 or done == QUESTION_COUNT:
+        return
+    _, _, first, last = PRACTICES[headings_seen - 1]
+    if done == first - 1:
+        return  # the practice's introduction
+    if done == last and headings_seen < len(PRACTICES):
+        raise ExtractionError(
+            doc, block.line, f"expected practice heading {PRACTICES[headings_seen][1]!r} after question {last}, "
+            f"found text {block.text!r}"
+        )
+    raise ExtractionError(doc, block.line, f"unexpected text between questions {done} and {done + 1}: {block.text!r}")
+
+
+def _check_heading(doc: Path, block: _Heading, seen: int, expected_id: int) -> None:
+    if seen >= len(PRACTICES) or block.practice_index != seen:
+        expected = PRACTICES[seen][1] if seen < len(PRACTICES) else "no further heading"
+        raise ExtractionError(
+            doc, block.line, f"expected practice heading {expected!r}, found {PRACTICES[block.practice_index][1]!r}"
+        )
+    first_id = PRACTICES[seen][2]
+    if expected_id != first_id:
+        raise ExtractionError(
+            doc, block.line,
+            f"heading {PRACTICES[seen][1]!r} should come before question {first_id}, "
+            f"but the next question is {expected_id}",
+        )
+
+
+def _place(doc: Path, block: _Block, q: _Question, expected_id: int, headings_seen: int) -> None:
+    """Put a block into the question being assembled, or fail if it is out of order."""
+    if isinstance(block, _Title):
+        if q.title is not None:
+            raise ExtractionError(doc, block.line, f"question {block.question_id} title found while "
+                                  f"{_describe(q, expected_id)} lacks {_missing_part(q)}")
+        if block.question_id != expected_id:
+            raise ExtractionError(doc, block.line, f"expected question {expected_id}, found question {block.question_id}")
+        if headings_seen == 0 or _practice_of(expected_id) != PRACTICES[headings_seen - 1]:
+            raise ExtractionError(doc, block.line, f"practice heading missing before question {expected_id}")
+        q.title = block
+    elif isinstance(block, _Descriptors):
+        if q.descriptors is not None or q.bands is not None:
+            raise ExtractionError(doc, block.line, f"unexpected second descriptor table for {_describe(q, expected_id)}")
+        q.descriptors = block
+    elif isinstance(block, _Bands):
+        if q.title is None or q.descriptors is None or q.bands is not None:
+            raise ExtractionError(doc, block.line, f"band table found but {_describe(q, expected_id)} "
+                                  f"lacks {_missing_part(q)}")
+        q.bands = block
+    elif isinstance(block, _Responses):
+        if q.bands is None:
+            raise ExtractionError(doc, block.line, f"response table found but {_describe(q, expected_id)} "
+                                  f"lacks {_missing_part(q)}")
+        q.responses = block
+
+
+# --------------------------------------------------------------------------------------------
+# Rows
+# --------------------------------------------------------------------------------------------
+
+
+def extract(path: str | Path) -> dict[str, list[dict[str, Any]]]:
+    """All six tables of the appendix, rows in document order; raises ExtractionError if anything is off."""
+    doc = Path(path)
+    lines = read_lines(doc)
+    parsed = _assemble(doc, lines, _tokenise(doc, lines))
+    return {
+        PRACTICES_TABLE.name: _practice_rows(parsed),
+        QUESTIONS_TABLE.name: _question_rows(parsed),
+        DESCRIPTORS_TABLE.name: [row for q in parsed.questions for row in _descriptor_rows(q)],
+        MEAN_SCORE_BANDS_TABLE.name: [row for q in parsed.questions for row in _band_rows(q)],
+        RESPONSES_TABLE.name: [row for q in parsed.questions for row in _response_rows(q)],
+        AVERAGE_SCORES_TABLE.name: [row for q in parsed.questions for row in _average_rows(q)],
+    }
+
+
+def _practice_of(question_id: int) -> tuple[str, str, int, int]:
+    return next(p for p in PRACTICES if p[2] <= question_id <= p[3])
+
+
+def _practice_rows(parsed: _Document) -> list[dict[str, Any]]:
+    return [
+        {
+            "practice_code": code,
+            "practice_name": name,
+            "practice_order": order,
+            "first_question_id": first,
+            "last_question_id": last,
+            "source_line": line,
+        }
+        for order, ((code, name, first, last), line) in enumerate(zip(PRACTICES, parsed.heading_lines), start=1)
+    ]
+
+
+def _question_rows(parsed: _Document) -> list[dict[str, Any]]:
+    rows = []
+    for q in parsed.questions:
+        assert q.title is not None
+        code, _, first, last = _practice_of(q.title.question_id)
+        rows.append(
+            {
+                "question_id": q.title.question_id,
+                "practice_code": code,
+                "question_text": q.title.text,
+                "leaders_only": q.title.question_id in (first, last),
+                "source_line": q.title.line,
+            }
+        )
+    return rows
+
+
+def _descriptor_rows(q: _Question) -> list[dict[str, Any]]:
+    assert q.title is not None and q.descriptors is not None
+    return [
+        {
+            "question_id": q.title.question_id,
+            "point_score": d.point_score,
+            "level_label": d.level_label,
+            "descriptor_text": d.text,
+            "source_line": d.line,
+        }
+        for d in q.descriptors.rows
+    ]
+
+
+def _band_rows(q: _Question) -> list[dict[str, Any]]:
+    assert q.title is not None and q.bands is not None
+    return [
+        {
+            "question_id": q.title.question_id,
+            "cell_code": code,
+            "cell_order": order,
+            "trusts": trusts,
+            "trusts_pct_published": pct,
+            "source_line": q.bands.value_line,
+        }
+        for order, ((code, _), (trusts, pct)) in enumerate(zip(BAND_CELLS, q.bands.cells), start=1)
+    ]
+
+
+def _response_rows(q: _Question) -> list[dict[str, Any]]:
+    assert q.title is not None and q.responses is not None
+    return [
+        {
+            "question_id": q.title.question_id,
+            "response_code": code,
+            "score": score,
+            "response_label": r.label,
+            "leaders_managers": r.counts[0],
+            "frontline": r.counts[1],
+            "total": r.counts[2],
+            "proportion_pct_published": r.percent,
+            "source_line": r.line,
+        }
+        for (code, score, _), r in zip(RESPONSE_ROWS, q.responses.rows)
+    ]
+
+
+def _average_rows(q: _Question) -> list[dict[str, Any]]:
+    assert q.title is not None and q.responses is not None
+    return [
+        {
+            "question_id": q.title.question_id,
+            "audience": audience,
+            "avg_score_published": value,
+            "source_line": q.responses.average_line,
+        }
+        for audience, value in zip(AVERAGE_AUDIENCES, q.responses.averages)
+    ]

@@ -1,0 +1,24 @@
+"""Extract both documents and render every raw file, in memory, before anything is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dagster_project.extract import appendix, devon
+from dagster_project.extract.dictionary import render_dictionary
+from dagster_project.extract.tables import Table, render_csv
+
+TABLES: tuple[Table, ...] = appendix.TABLES + devon.TABLES
+
+
+def extract_all(appendix_path: str | Path, devon_path: str | Path) -> dict[str, str]:
+    """Map each raw file's path relative to raw/ to its full text (the CSVs and README.md)."""
+    rows_by_document = {"appendix": appendix.extract(appendix_path), "devon": devon.extract(devon_path)}
+    rendered: dict[str, str] = {}
+    row_counts: dict[str, int] = {}
+    for table in TABLES:
+        rows = rows_by_document[table.document][table.name]
+        rendered[table.relpath] = render_csv(table, rows)
+        row_counts[table.relpath] = len(rows)
+    rendered["README.md"] = render_dictionary(TABLES, row_counts)
+    return rendered
