@@ -1,9 +1,15 @@
-"""Shared fixtures: where the source documents are."""
+"""Shared fixtures: the source documents, and a warehouse built by the main command."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dagster_project.config import settings
@@ -25,3 +31,49 @@ def _source(code: str) -> Path:
     if not path.exists():
         pytest.fail(f"source document {path} not found: tests expect ../shared/sources beside the project")
     return path
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """A warehouse materialised by the main command into a temporary folder."""
+
+    env: dict[str, str]
+    build_db: Path
+    published_db: Path
+    stdout: str
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.build_db), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+def pipeline_env(folder: Path) -> dict[str, str]:
+    """Environment that points every path of the pipeline into `folder`."""
+    home = folder / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(settings().project_root / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    return {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "IW_BUILD_DB": str(folder / "build" / "warehouse.duckdb"),
+        "IW_PUBLISHED_DB": str(folder / "published" / "warehouse.duckdb"),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+
+
+def run_main_command(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dagster_project.materialize"],
+        cwd=settings().project_root, env=env, capture_output=True, text=True, timeout=900,
+    )
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory) -> Warehouse:
+    """The whole nightly job, run once per test session by the README's main command."""
+    folder = tmp_path_factory.mktemp("warehouse")
+    env = pipeline_env(folder)
+    result = run_main_command(env)
+    if result.returncode != 0:
+        pytest.fail(f"the main command failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return Warehouse(env, Path(env["IW_BUILD_DB"]), Path(env["IW_PUBLISHED_DB"]), result.stdout)

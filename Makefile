@@ -1,0 +1,46 @@
+# The two commands: `make run` (materialise everything) and `make test` (the whole suite).
+# Both create .venv and install the pinned dependencies on first use.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# dbt and dagster from the venv, also for the subprocesses they start
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+# Great Expectations and dbt: no usage statistics, no progress bars.
+export GX_ANALYTICS_ENABLED := false
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+DBT_FILES := $(shell find dbt -path dbt/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
+MANIFEST := dbt/target/manifest.json
+
+.PHONY: run test dev extract prepare install clean
+
+run: $(MANIFEST)
+	$(BIN)/python -m dagster_project.materialize
+
+test: $(MANIFEST)
+	$(BIN)/python -m pytest
+
+dev: $(MANIFEST)
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+extract: $(VENV)/.installed
+	$(BIN)/python -m dagster_project.extract --out raw
+
+prepare: $(MANIFEST)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	touch $@
+
+# Parse the dbt project once; definitions load the manifest instead of re-parsing.
+$(MANIFEST): $(VENV)/.installed $(DBT_FILES)
+	$(BIN)/dagster-dbt project prepare-and-package --file dagster_project/project.py
+	touch $@
+
+clean:
+	rm -rf $(VENV) dbt/target dbt/logs .data

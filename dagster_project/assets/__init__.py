@@ -1,0 +1,1 @@
+"""Assets by layer: ingest (raw), dbt (staging, marts), quality, publish."""

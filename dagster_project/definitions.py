@@ -1,0 +1,19 @@
+"""The one Definitions object: it only assembles what the layer modules define."""
+
+import dagster as dg
+
+from dagster_project.assets.dbt import dbt_models
+from dagster_project.assets.ingest import raw_assets
+from dagster_project.jobs import nightly_refresh, nightly_schedule
+from dagster_project.resources import build_resources
+from dagster_project.sensors import raw_files_changed
+
+defs = dg.Definitions(
+    assets=[*raw_assets, dbt_models],
+    jobs=[nightly_refresh],
+    schedules=[nightly_schedule],
+    sensors=[raw_files_changed],
+    resources=build_resources(),
+    # DuckDB allows one writing process per file: run every step of a run in one process.
+    executor=dg.in_process_executor,
+)

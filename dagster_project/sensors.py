@@ -1,0 +1,42 @@
+"""Start the nightly job when a file under raw/ changes. Content hashes, not mtimes, decide:
+touching a file or checking it out again does not start a run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from dagster_project.config import settings
+from dagster_project.jobs import nightly_refresh
+
+
+def raw_fingerprint(raw_dir: Path) -> dict[str, str]:
+    """sha256 of every file under raw_dir, by path relative to it."""
+    return {
+        path.relative_to(raw_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(raw_dir.rglob("*"))
+        if path.is_file()
+    }
+
+
+@dg.sensor(
+    job=nightly_refresh,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Runs nightly_refresh when the content of any file under raw/ changes.",
+)
+def raw_files_changed(context: dg.SensorEvaluationContext):
+    current = raw_fingerprint(settings().raw_dir)
+    if context.cursor is None:
+        context.update_cursor(json.dumps(current, sort_keys=True))
+        return dg.SkipReason(f"recorded the content hashes of {len(current)} raw files")
+    previous = json.loads(context.cursor)
+    changed = sorted(p for p in current.keys() | previous.keys() if current.get(p) != previous.get(p))
+    if not changed:
+        return dg.SkipReason("no raw file changed")
+    context.update_cursor(json.dumps(current, sort_keys=True))
+    digest = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()[:16]
+    return dg.RunRequest(run_key=f"raw-{digest}", tags={"iw/changed_files": ",".join(changed)[:200]})

@@ -1,0 +1,64 @@
+"""The definitions load and wire raw -> staging -> marts, with the job, schedule and sensor."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+import pytest
+
+from dagster_project.extract.run import TABLES
+from dagster_project.project import dbt_project
+
+
+@pytest.fixture(scope="module")
+def defs() -> dg.Definitions:
+    from dagster_project.definitions import defs
+
+    return defs
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    return json.loads(dbt_project.manifest_path.read_text())
+
+
+def test_the_definitions_load(defs):
+    dg.Definitions.validate_loadable(defs)
+
+
+def test_every_raw_csv_has_an_ingest_asset(defs):
+    keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert {f"raw/{t.table_name}" for t in TABLES} <= keys
+
+
+def test_every_dbt_source_is_a_raw_csv(manifest):
+    sources = {(s["source_name"], s["name"]) for s in manifest["sources"].values()}
+    assert sources == {("raw", t.table_name) for t in TABLES}
+
+
+def test_every_staging_model_hangs_off_its_raw_asset(defs, manifest):
+    graph = defs.resolve_asset_graph()
+    staging = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "staging"]
+    assert len(staging) == len(TABLES)
+    for node in staging:
+        parents = {k.to_user_string() for k in graph.get(dg.AssetKey(["staging", node["name"]])).parent_keys}
+        raw_name = node["name"].removeprefix("stg_")
+        assert parents == {f"raw/{raw_name}"}, node["name"]
+
+
+def test_every_dbt_test_is_an_asset_check(defs, manifest):
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    checks = defs.resolve_asset_graph().asset_check_keys
+    assert tests and len(checks) >= len(tests)
+
+
+def test_the_nightly_schedule_runs_at_two_in_london(defs):
+    schedule = defs.resolve_schedule_def("nightly_refresh_schedule")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 2 * * *", "Europe/London")
+    assert schedule.job_name == "nightly_refresh"
+
+
+def test_the_raw_files_sensor_targets_the_nightly_job(defs):
+    sensor = defs.resolve_sensor_def("raw_files_changed")
+    assert sensor.job_name == "nightly_refresh"
