@@ -151,8 +151,9 @@ def write_results(
 ) -> None:
     """Record a run in ``quality.check_results`` and ``quality.findings``.
 
-    Both tables keep history keyed by ``run_id`` (rows of a re-run with the same id are
-    replaced, so the call is idempotent); ``quality.latest_check_results`` and
+    Both tables keep history keyed by ``run_id``. The rows of the suites in ``results`` that
+    were recorded under ``run_id`` before are replaced, so the call is idempotent and the
+    suites of one run can be recorded one at a time; ``quality.latest_check_results`` and
     ``quality.latest_findings`` are views on the most recent run.
     """
     con.execute("create schema if not exists quality")
@@ -212,8 +213,9 @@ def write_results(
     ]
     con.execute("begin transaction")
     try:
-        con.execute("delete from quality.findings where run_id = ?", [run_id])
-        con.execute("delete from quality.check_results where run_id = ?", [run_id])
+        for suite in sorted({r.suite for r in results}):
+            con.execute("delete from quality.findings where run_id = ? and suite = ?", [run_id, suite])
+            con.execute("delete from quality.check_results where run_id = ? and suite = ?", [run_id, suite])
         if check_rows:
             con.executemany(
                 "insert into quality.check_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

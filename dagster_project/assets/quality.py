@@ -1,0 +1,206 @@
+"""Great Expectations suites (``expectations/*.yml``) as Dagster asset checks.
+
+One ``@dg.multi_asset_check`` per suite file, so Great Expectations runs once per suite. Each
+rule of the suite is one asset check, named by the rule id, on the asset the rule guards
+(``staging.stg_x`` -> asset key ``["staging", "stg_x"]``, ``marts.x`` -> ``["marts", "x"]``,
+the keys of ``dagster_project.assets.dbt.Translator``). Other tables a rule's query reads are
+declared as the check's additional dependencies.
+
+* ``error`` rules (structural breakage) are ``blocking=True`` checks reported with
+  ``AssetCheckSeverity.ERROR``: when one fails, nothing downstream of its asset (publish)
+  runs in that run.
+* ``warn`` rules (a contradiction inside the published report) are non-blocking checks
+  reported with ``AssetCheckSeverity.WARN``.
+
+Every check result carries: rule id, description, severity, tolerance, unexpected count, a
+markdown preview of the first findings (row key, published, recomputed, difference, source
+line) and a link to the Great Expectations Data Docs.
+
+Where things are written
+------------------------
+* Results: ``quality.check_results`` and ``quality.findings`` of the build database
+  (``settings().build_db``, env ``IW_BUILD_DB``), keyed by the Dagster run id, so all suites
+  of one run share one ``run_id``; ``quality.latest_*`` views show the newest run.
+* Data Docs: each suite builds its own GX Data Docs site in
+  ``settings().data_docs_dir / <suite>/index.html`` (default
+  ``.data/build/data_docs/<suite>/``, env ``IW_DATA_DOCS_DIR`` moves the whole folder); a
+  small ``settings().data_docs_dir / index.html`` links the suites' sites. A separate site per
+  suite is needed because every GX run uses an ephemeral context whose index lists only the
+  validations of that run.
+
+DuckDB connections: GX opens the build database read-only, and DuckDB refuses that while
+another connection with a different configuration (e.g. a writer) is open in the same
+process. The checks therefore hold no connection while GX runs, and open the read-write one
+that records the results only after ``run_suites`` has closed its own. The job runs on the
+in-process executor, whose other steps close their connections when they finish.
+"""
+
+import html
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from dagster_project.config import settings
+from dagster_project.quality import (
+    RuleResult,
+    Suite,
+    load_suites,
+    run_suites,
+    write_results,
+)
+
+PREVIEW_FINDINGS = 10
+_TABLE_REF = re.compile(r"\b(staging|marts)\.([A-Za-z_][A-Za-z0-9_]*)\b")
+
+
+def asset_key_for(table: str) -> dg.AssetKey:
+    """``schema.table`` -> the dbt asset key (``["staging", "stg_x"]``)."""
+    schema, name = table.split(".", 1)
+    return dg.AssetKey([schema, name])
+
+
+def _additional_deps(query: str, own: str) -> list[dg.AssetKey]:
+    tables = dict.fromkeys(f"{s}.{t}" for s, t in _TABLE_REF.findall(query))
+    return [asset_key_for(t) for t in tables if t != own]
+
+
+def _severity(rule_severity: str) -> dg.AssetCheckSeverity:
+    return dg.AssetCheckSeverity.ERROR if rule_severity == "error" else dg.AssetCheckSeverity.WARN
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def findings_markdown(result: RuleResult, limit: int = PREVIEW_FINDINGS) -> str:
+    """A markdown table of the first ``limit`` findings of a rule."""
+    if result.error:
+        return f"**The rule could not be evaluated:** {result.error}"
+    if not result.findings:
+        return "No findings."
+    lines = [
+        "| row key | published | recomputed | difference | source line |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for f in result.findings[:limit]:
+        key = (f["row_key"] or "").replace("|", "\\|")
+        lines.append(
+            f"| {key} | {_fmt(f['published_value'])} | {_fmt(f['recomputed_value'])} "
+            f"| {_fmt(f['difference'])} | {_fmt(f['source_line'])} |"
+        )
+    more = len(result.findings) - limit
+    if more > 0:
+        lines.append(f"\n… and {more} more (all in quality.findings).")
+    document = next((f["source_document"] for f in result.findings if f["source_document"]), None)
+    if document:
+        lines.append(f"\nSource document: `{document}`")
+    return "\n".join(lines)
+
+
+def record_results(db_path: Path, run_id: str, results: Sequence[RuleResult]) -> None:
+    """Write one suite's results under ``run_id``; the run's other suites keep their rows."""
+    with duckdb.connect(str(db_path)) as con:
+        write_results(con, run_id, results)
+
+
+def write_docs_index(data_docs_dir: Path) -> Path:
+    """``data_docs_dir/index.html`` linking every suite's Data Docs site found there."""
+    data_docs_dir.mkdir(parents=True, exist_ok=True)
+    sites = sorted(p.parent.name for p in data_docs_dir.glob("*/index.html"))
+    items = "\n".join(
+        f'<li><a href="{html.escape(name)}/index.html">{html.escape(name)}</a></li>' for name in sites
+    )
+    index = data_docs_dir / "index.html"
+    index.write_text(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
+        "<title>Integrated working - data quality</title></head>\n<body>\n"
+        "<h1>Great Expectations Data Docs, one site per suite</h1>\n"
+        f"<ul>\n{items}\n</ul>\n</body></html>\n",
+        encoding="utf-8",
+    )
+    return index
+
+
+def _check_result(result: RuleResult, tolerance: float, docs: Path | None) -> dg.AssetCheckResult:
+    metadata: dict[str, object] = {
+        "rule_id": result.rule_id,
+        "suite": result.suite,
+        "description": result.description,
+        "severity": result.severity,
+        "tolerance": float(tolerance),
+        "findings_preview": dg.MetadataValue.md(findings_markdown(result)),
+    }
+    if result.unexpected_count is not None:
+        metadata["unexpected_count"] = result.unexpected_count
+    if result.error:  # the rule could not be evaluated: the check fails and says why
+        metadata["error"] = result.error
+    if docs is not None:
+        metadata["data_docs"] = dg.MetadataValue.path(str(docs))
+    return dg.AssetCheckResult(
+        asset_key=asset_key_for(result.asset),
+        check_name=result.rule_id,
+        passed=bool(result.passed),
+        severity=_severity(result.severity),
+        metadata=metadata,
+        description=result.description,
+    )
+
+
+def build_suite_check(suite: Suite) -> dg.AssetChecksDefinition:
+    """One multi-asset check running ``suite`` once and reporting one result per rule."""
+    specs = [
+        dg.AssetCheckSpec(
+            name=rule.id,
+            asset=asset_key_for(rule.asset),
+            description=rule.description,
+            blocking=rule.severity == "error",
+            additional_deps=_additional_deps(rule.query, rule.asset),
+            metadata={"rule_id": rule.id, "severity": rule.severity, "tolerance": float(rule.tolerance),
+                      "suite_file": str(suite.path.name)},
+        )
+        for rule in suite.rules
+    ]
+    tolerances = {rule.id: rule.tolerance for rule in suite.rules}
+
+    @dg.multi_asset_check(
+        name=f"gx_{suite.name}",
+        specs=specs,
+        description=suite.description or f"Great Expectations suite {suite.name}",
+        compute_kind="great_expectations",
+        # the run-wide lock on the build database (dagster_project/build_lock.py)
+        required_resource_keys={"build_lock"},
+    )
+    def _suite_check(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
+        cfg = settings()
+        docs_dir = cfg.data_docs_dir / suite.name
+        run_id = context.run.run_id  # the Dagster run id: every suite of the run shares it
+        # No DuckDB connection is held here while GX reads the file (see the module docstring).
+        results = run_suites(cfg.build_db, [suite], docs_dir, run_id)
+        record_results(cfg.build_db, run_id, results)
+        write_docs_index(cfg.data_docs_dir)
+        failed = [r.rule_id for r in results if not r.passed]
+        context.log.info(
+            f"suite {suite.name}: {len(results)} rules, {len(failed)} failing"
+            + (f" ({', '.join(failed)})" if failed else "")
+            + f"; data docs {results.data_docs_index}"
+        )
+        for result in results:
+            yield _check_result(result, tolerances[result.rule_id], results.data_docs_index)
+
+    return _suite_check
+
+
+def build_quality_checks(expectations_dir: str | Path | None = None) -> list[dg.AssetChecksDefinition]:
+    """One asset-check definition per suite file in ``expectations_dir`` (default: settings)."""
+    directory = Path(expectations_dir) if expectations_dir else settings().expectations_dir
+    return [build_suite_check(suite) for suite in load_suites(directory)]
+
+
+quality_checks = build_quality_checks()
