@@ -5,6 +5,7 @@ The run is recorded in the Dagster instance at $DAGSTER_HOME, so it shows in the
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 
@@ -34,7 +35,15 @@ def root_cause(error: dg.SerializableErrorInfo) -> str:
     return error.message.strip()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dagster_project.materialize", description=__doc__)
+    parser.add_argument(
+        "--select", metavar="KEYS",
+        help="comma-separated asset keys to run (e.g. publish/warehouse); default: the whole job",
+    )
+    args = parser.parse_args(argv)
+    selection = [dg.AssetKey.from_user_string(k.strip()) for k in args.select.split(",")] if args.select else None
+
     from dagster_project.definitions import defs
 
     started = time.perf_counter()
@@ -42,6 +51,7 @@ def main() -> int:
         result = defs.get_job_def("nightly_refresh").execute_in_process(
             instance=instance,
             raise_on_error=False,
+            asset_selection=selection,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     elapsed = time.perf_counter() - started
@@ -53,8 +63,9 @@ def main() -> int:
         return 1
     cfg = settings()
     print(f"nightly_refresh succeeded in {elapsed:.1f} s (run {result.run_id})")
+    print(f"published warehouse (point BI here, read-only): {cfg.published_db}")
     print(f"build warehouse: {cfg.build_db}")
-    for schema, name, rows in warehouse_summary(cfg.build_db):
+    for schema, name, rows in warehouse_summary(cfg.published_db):
         print(f"  {schema}.{name:<45} {rows:>6} rows")
     return 0
 

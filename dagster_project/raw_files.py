@@ -48,6 +48,15 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def raw_fingerprint(raw_dir: Path) -> dict[str, str]:
+    """sha256 of every file under raw_dir, by path relative to it."""
+    return {
+        path.relative_to(raw_dir).as_posix(): file_sha256(path)
+        for path in sorted(Path(raw_dir).rglob("*"))
+        if path.is_file()
+    }
+
+
 def _check_cell(path: Path, line: int, col: Column, text: str) -> None:
     def fail(expected: str) -> None:
         raise RawFileError(path, line, col.name, f"expected {expected}, found {text!r}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.build_lock import BuildLock
 from dagster_project.config import settings
 from dagster_project.project import dbt_project
 
@@ -18,6 +19,7 @@ def build_resources() -> dict[str, object]:
     build_db.parent.mkdir(parents=True, exist_ok=True)
     return {
         "duckdb": DuckDBResource(database=str(build_db)),
+        "build_lock": BuildLock(path=str(build_db.with_suffix(".lock"))),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
     }
 

@@ -5,21 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
-
 import dagster as dg
 
 from dagster_project.config import settings
 from dagster_project.jobs import nightly_refresh
-
-
-def raw_fingerprint(raw_dir: Path) -> dict[str, str]:
-    """sha256 of every file under raw_dir, by path relative to it."""
-    return {
-        path.relative_to(raw_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(raw_dir.rglob("*"))
-        if path.is_file()
-    }
+from dagster_project.raw_files import raw_fingerprint
 
 
 @dg.sensor(

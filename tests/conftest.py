@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,7 @@ class Warehouse:
     build_db: Path
     published_db: Path
     stdout: str
+    seconds: float
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         with duckdb.connect(str(self.build_db), read_only=True) as con:
@@ -61,9 +63,9 @@ def pipeline_env(folder: Path) -> dict[str, str]:
     }
 
 
-def run_main_command(env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_main_command(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "dagster_project.materialize"],
+        [sys.executable, "-m", "dagster_project.materialize", *args],
         cwd=settings().project_root, env=env, capture_output=True, text=True, timeout=900,
     )
 
@@ -73,7 +75,10 @@ def warehouse(tmp_path_factory) -> Warehouse:
     """The whole nightly job, run once per test session by the README's main command."""
     folder = tmp_path_factory.mktemp("warehouse")
     env = pipeline_env(folder)
+    started = time.monotonic()
     result = run_main_command(env)
     if result.returncode != 0:
         pytest.fail(f"the main command failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return Warehouse(env, Path(env["IW_BUILD_DB"]), Path(env["IW_PUBLISHED_DB"]), result.stdout)
+    return Warehouse(
+        env, Path(env["IW_BUILD_DB"]), Path(env["IW_PUBLISHED_DB"]), result.stdout, time.monotonic() - started
+    )

@@ -9,7 +9,7 @@ import duckdb
 from dagster_project.config import settings
 from dagster_project.extract.run import TABLES
 
-from .conftest import pipeline_env, run_main_command
+from tests.conftest import pipeline_env, run_main_command
 
 
 def csv_rows(relpath: str) -> int:

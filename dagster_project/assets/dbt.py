@@ -6,6 +6,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from dagster_project.build_lock import BuildLock
 from dagster_project.project import dbt_project
 
 
@@ -19,6 +20,10 @@ class Translator(DagsterDbtTranslator):
         return dbt_resource_props["schema"]
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=Translator())
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=Translator(),
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, build_lock: BuildLock):
     yield from dbt.cli(["build"], context=context).stream()

@@ -3,6 +3,7 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.build_lock import BuildLock
 from dagster_project.config import settings
 from dagster_project.extract.run import TABLES
 from dagster_project.extract.tables import Table
@@ -38,7 +39,9 @@ def _ingest_asset(table: Table) -> dg.AssetsDefinition:
         kinds={"csv", "duckdb"},
         metadata={"source_file": f"raw/{table.relpath}", "dagster/column_schema": _column_schema(table)},
     )
-    def _asset(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    def _asset(
+        context: dg.AssetExecutionContext, duckdb: DuckDBResource, build_lock: BuildLock
+    ) -> dg.MaterializeResult:
         path = settings().raw_dir / table.relpath
         with duckdb.get_connection() as con:
             loaded = load_csv(con, path, table)

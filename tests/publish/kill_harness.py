@@ -1,0 +1,112 @@
+"""Kill the nightly job with SIGKILL at seeded random points and check the published file.
+
+Used by tests/publish/test_safety.py (10 points) and scripts/kill_test.py (50 points).
+Points alternate between two kinds:
+- `job`: the whole job, killed after a delay drawn uniformly over the job's duration;
+- `publish`: a run of only the publish asset, killed a random 0-300 ms after the publish
+  step says it starts (the window in which the published file is replaced).
+After every kill the published file must open, pass its integrity query and be either the
+file it was before or a complete publish of the killed run (when the kill came after the
+rename). The build lock is an flock, so a killed run never blocks the next one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.config import settings
+from dagster_project.publish import integrity_check
+
+PUBLISH_STARTS = re.compile(r" - ([0-9a-f-]{36}) - publish__warehouse - publishing ")
+RUN_ID = re.compile(r" - nightly_refresh - ([0-9a-f-]{36}) - ")
+
+
+@dataclass
+class Tally:
+    outcomes: Counter = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _latest_run(db: Path) -> str:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("select run_id from meta.publish_log order by published_at desc limit 1").fetchone()[0]
+
+
+def _start(env: dict[str, str], *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "dagster_project.materialize", *args],
+        cwd=settings().project_root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def _kill_job(env: dict[str, str], delay: float) -> tuple[subprocess.Popen, list[str]]:
+    job = _start(env)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(job.stderr), daemon=True)
+    reader.start()
+    time.sleep(delay)
+    if job.poll() is None:
+        job.send_signal(signal.SIGKILL)
+    job.wait()
+    reader.join(timeout=10)
+    return job, lines
+
+
+def _kill_publish(env: dict[str, str], delay: float) -> tuple[subprocess.Popen, list[str]]:
+    job = _start(env, "--select", "publish/warehouse")
+    lines: list[str] = []
+    for line in job.stderr:
+        lines.append(line)
+        if PUBLISH_STARTS.search(line):
+            time.sleep(delay)
+            break
+    if job.poll() is None:
+        job.send_signal(signal.SIGKILL)
+    lines.extend(job.stderr)
+    job.wait()
+    return job, lines
+
+
+def run_kill_points(env: dict[str, str], points: int, seed: int, job_seconds: float) -> Tally:
+    published = Path(env["IW_PUBLISHED_DB"])
+    rng = random.Random(seed)
+    tally = Tally()
+    for point in range(points):
+        kind = "job" if point % 2 == 0 else "publish"
+        before = sha(published)
+        if kind == "job":
+            job, lines = _kill_job(env, rng.uniform(0.2, job_seconds))
+        else:
+            job, lines = _kill_publish(env, rng.uniform(0.0, 0.3))
+        killed = job.returncode == -signal.SIGKILL
+        run_ids = {m.group(1) for line in lines for m in [RUN_ID.search(line)] if m}
+        try:
+            integrity_check(published)
+        except Exception as exc:  # noqa: BLE001 - any failure to read is the finding
+            tally.problems.append(f"point {point} ({kind}): published file unreadable: {exc}")
+            continue
+        if sha(published) == before:
+            outcome = "untouched"
+        elif _latest_run(published) in run_ids:
+            outcome = "replaced by a complete publish"
+        else:
+            tally.problems.append(f"point {point} ({kind}): published file changed but is not this run's")
+            continue
+        tally.outcomes[(kind, "killed" if killed else f"exit {job.returncode}", outcome)] += 1
+    return tally

@@ -1,0 +1,161 @@
+"""The published warehouse survives readers, kills, failing checks and concurrent runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from dagster_project.config import settings
+from dagster_project.publish import TMP_MARKER, integrity_check
+
+from tests.conftest import pipeline_env, run_main_command
+from tests.publish.kill_harness import _latest_run, run_kill_points, sha
+
+KILL_POINTS = 10
+SEED = 20091
+
+
+@pytest.fixture(scope="module")
+def site(warehouse, tmp_path_factory):
+    """A pipeline folder starting from the session warehouse's build and publish."""
+    folder = tmp_path_factory.mktemp("site")
+    env = pipeline_env(folder)
+    for source, target in ((warehouse.build_db, env["IW_BUILD_DB"]), (warehouse.published_db, env["IW_PUBLISHED_DB"])):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return env, Path(env["IW_PUBLISHED_DB"]), warehouse.seconds
+
+
+READER = textwrap.dedent(
+    """
+    import duckdb, json, os, sys, time
+    path, stop, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+
+    def snapshot(con):
+        run = con.execute("select run_id from meta.publish_log order by published_at desc limit 1").fetchone()[0]
+        questions = con.execute("select count(*) from marts.question").fetchone()[0]
+        logged = con.execute("select count(*) from meta.publish_raw_files where run_id = ?", [run]).fetchone()[0]
+        return run, questions, logged
+
+    # DuckDB shares one database instance between connections to a path in a process, so
+    # "hold" and "reconnect" run in separate processes
+    held = duckdb.connect(path, read_only=True) if mode == "hold" else None
+    seen = []
+    while not os.path.exists(stop):
+        if held is not None:
+            seen.append(snapshot(held))
+        else:
+            with duckdb.connect(path, read_only=True) as fresh:
+                seen.append(snapshot(fresh))
+        time.sleep(0.05)
+    print(json.dumps(seen))
+    """
+)
+
+
+def start_reader(published: Path, stop: Path, mode: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", READER, str(published), str(stop), mode],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def test_a_reader_never_errors_nor_sees_a_mix_while_the_job_republishes(site, tmp_path):
+    env, published, _ = site
+    old_run = _latest_run(published)
+    stop = tmp_path / "stop"
+    holding, reconnecting = start_reader(published, stop, "hold"), start_reader(published, stop, "reconnect")
+    time.sleep(1.0)
+    job = run_main_command(env)
+    time.sleep(0.5)
+    stop.touch()
+    (held_out, held_err), (fresh_out, fresh_err) = holding.communicate(timeout=60), reconnecting.communicate(timeout=60)
+
+    assert job.returncode == 0, job.stderr[-3000:]
+    assert (holding.returncode, reconnecting.returncode) == (0, 0), held_err + fresh_err
+    new_run = _latest_run(published)
+    assert new_run != old_run
+    held = {tuple(snapshot) for snapshot in json.loads(held_out)}
+    assert [run for run, *_ in held] == [old_run]  # the open connection kept reading the old file
+    fresh = json.loads(fresh_out)
+    fresh_runs = [run for run, *_ in fresh]
+    assert fresh_runs[0] == old_run and fresh_runs[-1] == new_run  # reconnecting sees the new data
+    assert set(fresh_runs) == {old_run, new_run}
+    assert old_run not in fresh_runs[fresh_runs.index(new_run):]  # and never the old again
+    assert all(questions == 59 and logged > 0 for _, questions, logged in fresh)  # every snapshot whole
+
+
+def test_a_job_killed_at_random_points_leaves_the_published_file_whole_and_the_next_run_succeeds(site):
+    env, published, job_seconds = site
+    tally = run_kill_points(env, KILL_POINTS, SEED, job_seconds)
+
+    assert tally.problems == []
+    assert sum(tally.outcomes.values()) == KILL_POINTS
+    killed = sum(n for (kind, how, _), n in tally.outcomes.items() if how == "killed")
+    assert killed >= KILL_POINTS - 2, tally.outcomes
+    result = run_main_command(env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    integrity_check(published)
+    assert not list(published.parent.glob(f"{TMP_MARKER}*"))
+
+
+def test_a_failing_error_check_leaves_the_published_warehouse_untouched(site, tmp_path):
+    env, published, _ = site
+    before = sha(published)
+    raw = tmp_path / "raw"
+    shutil.copytree(settings().raw_dir, raw)
+    responses = raw / "appendix" / "responses.csv"
+    lines = responses.read_text(encoding="utf-8").splitlines(keepends=True)
+    del lines[30]  # still a well-formed file, but a response row is missing: the table is incomplete
+    responses.write_text("".join(lines), encoding="utf-8")
+
+    result = run_main_command({**env, "IW_RAW_DIR": str(raw)})
+
+    assert result.returncode == 1
+    assert sha(published) == before
+
+
+def test_a_warn_finding_does_not_stop_publishing(site):
+    env, published, _ = site
+    with duckdb.connect(str(published), read_only=True) as con:
+        warn_failures, error_failures = con.execute(
+            "select checks_failed_warn, checks_failed_error from meta.publish_log order by published_at desc limit 1"
+        ).fetchone()
+    assert warn_failures > 0 and error_failures == 0
+
+
+def step_window(instance: dg.DagsterInstance, run_id: str) -> tuple[float, float]:
+    times = [
+        record.event_log_entry.timestamp
+        for record in instance.get_records_for_run(run_id, limit=100000).records
+        if record.event_log_entry.dagster_event and record.event_log_entry.dagster_event.is_step_event
+    ]
+    return min(times), max(times)
+
+
+def test_two_runs_started_at_once_do_not_overlap(site):
+    env, _, _ = site
+    # the whole job, and at the same moment a run that only publishes: either must wait for the other
+    commands = [[], ["--select", "publish/warehouse"]]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "dagster_project.materialize", *args],
+            cwd=settings().project_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for args in commands
+    ]
+    outputs = [run.communicate(timeout=900) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err[-2000:] for _, err in outputs]
+    run_ids = [line.split("(run ")[1].rstrip(")") for out, _ in outputs for line in out.splitlines() if "succeeded" in line]
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        first, second = sorted(step_window(instance, run_id) for run_id in run_ids)
+    assert first[1] <= second[0], f"step windows overlap: {first} {second}"
