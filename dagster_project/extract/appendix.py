@@ -29,18 +29,27 @@ from dagster_project.extract.tables import SOURCE_LINE, Column, ExtractionError,
 # Table declarations
 # --------------------------------------------------------------------------------------------
 
-QUESTION_ID = Column("question_id", "INTEGER", "Question number as printed in the appendix (1-59).")
+# code, printed heading, first and last question number
+PRACTICES: tuple[tuple[str, str, int, int], ...] = (
+    ("multi_agency_working", "Multi-agency working", 1, 13),
+    ("information_sharing", "Information sharing", 14, 24),
+    ("common_assessment_framework", "Common assessment framework (CAF)", 25, 38),
+    ("team_around_the_child", "Team around the child (TAC)", 39, 48),
+    ("lead_professional", "Lead professional", 49, 59),
+)
+
+QUESTION_ID = Column("question_id", "INTEGER", "Question number as printed in the appendix (1-59).", minimum=1, maximum=59)
 
 PRACTICES_TABLE = Table(
     document="appendix",
     name="practices",
     description="The five integrated-working practices the 59 questions are grouped into, in document order.",
     columns=(
-        Column("practice_code", "VARCHAR", "Stable code of the practice, e.g. `common_assessment_framework`."),
+        Column("practice_code", "VARCHAR", "Stable code of the practice, e.g. `common_assessment_framework`.", choices=tuple(code for code, *_ in PRACTICES)),
         Column("practice_name", "VARCHAR", "The practice's section heading as printed."),
-        Column("practice_order", "INTEGER", "Position of the practice in the document (1-5)."),
-        Column("first_question_id", "INTEGER", "Number of the first question printed under this heading."),
-        Column("last_question_id", "INTEGER", "Number of the last question printed under this heading."),
+        Column("practice_order", "INTEGER", "Position of the practice in the document (1-5).", minimum=1, maximum=5),
+        Column("first_question_id", "INTEGER", "Number of the first question printed under this heading.", minimum=1, maximum=59),
+        Column("last_question_id", "INTEGER", "Number of the last question printed under this heading.", minimum=1, maximum=59),
         SOURCE_LINE,
     ),
     key=("practice_code",),
@@ -58,7 +67,7 @@ QUESTIONS_TABLE = Table(
     description="The 59 self-assessment questions on integrated working, one row per question.",
     columns=(
         QUESTION_ID,
-        Column("practice_code", "VARCHAR", "Practice the question belongs to (see `practices`)."),
+        Column("practice_code", "VARCHAR", "Practice the question belongs to (see `practices`).", choices=tuple(code for code, *_ in PRACTICES)),
         Column("question_text", "VARCHAR", "The question as printed, without its leading number."),
         Column(
             "leaders_only",
@@ -88,7 +97,7 @@ DESCRIPTORS_TABLE = Table(
     description="What a score of 1, 3 and 5 means for each question (the 'Point score / Descriptor' table).",
     columns=(
         QUESTION_ID,
-        Column("point_score", "INTEGER", "The point score the descriptor defines: 1, 3 or 5.", unit="points"),
+        Column("point_score", "INTEGER", "The point score the descriptor defines: 1, 3 or 5.", unit="points", minimum=1, maximum=5),
         Column(
             "level_label",
             "VARCHAR",
@@ -134,15 +143,15 @@ MEAN_SCORE_BANDS_TABLE = Table(
             "Which cell: below_2_5, from_2_5_to_2_8, from_2_8_to_3_0, from_3_0_to_3_2, from_3_2_to_3_5, "
             "from_3_5 (mean-score bands, lower bound inclusive), total_above_midpoint (printed total of "
             "trusts with a mean of 3.0 or more), missing_responses (trusts with no response).",
-        ),
-        Column("cell_order", "INTEGER", "Position of the cell in the printed row (1-8)."),
-        Column("trusts", "INTEGER", "Number of Children's Trusts, as printed.", unit="trusts"),
+        choices=tuple(code for code, _ in BAND_CELLS),),
+        Column("cell_order", "INTEGER", "Position of the cell in the printed row (1-8).", minimum=1, maximum=8),
+        Column("trusts", "INTEGER", "Number of Children's Trusts, as printed.", unit="trusts", minimum=0, maximum=150),
         Column(
             "trusts_pct_published",
             "INTEGER",
             "The percentage printed in brackets beside the count.",
             unit="percent (0-100)",
-        ),
+        minimum=0, maximum=100,),
         SOURCE_LINE,
     ),
     key=("question_id", "cell_code"),
@@ -185,19 +194,19 @@ RESPONSES_TABLE = Table(
             "response_code",
             "VARCHAR",
             "Which answer: score_1 ... score_5, not_applicable or dont_know.",
-        ),
+        choices=tuple(code for code, *_ in RESPONSE_ROWS),),
         Column("score", "INTEGER", "The point score answered (1-5); empty for not applicable / don't know.",
-               unit="points", nullable=True),
+               unit="points", nullable=True, minimum=1, maximum=5),
         Column("response_label", "VARCHAR", "The row label as printed (en dash or hyphen as printed)."),
-        Column("leaders_managers", "INTEGER", "Responses from leaders and managers.", unit="responses"),
-        Column("frontline", "INTEGER", "Responses from front line staff.", unit="responses"),
-        Column("total", "INTEGER", "Printed total responses.", unit="responses"),
+        Column("leaders_managers", "INTEGER", "Responses from leaders and managers.", unit="responses", minimum=0),
+        Column("frontline", "INTEGER", "Responses from front line staff.", unit="responses", minimum=0),
+        Column("total", "INTEGER", "Printed total responses.", unit="responses", minimum=0),
         Column(
             "proportion_pct_published",
             "INTEGER",
             "Printed 'Results as proportion of total' for this row.",
             unit="percent (0-100)",
-        ),
+        minimum=0, maximum=100,),
         SOURCE_LINE,
     ),
     key=("question_id", "response_code"),
@@ -220,13 +229,13 @@ AVERAGE_SCORES_TABLE = Table(
     description="The 'Average point score' printed under each response table, per audience.",
     columns=(
         QUESTION_ID,
-        Column("audience", "VARCHAR", "Whose responses: leaders_managers, frontline or total."),
+        Column("audience", "VARCHAR", "Whose responses: leaders_managers, frontline or total.", choices=AVERAGE_AUDIENCES),
         Column(
             "avg_score_published",
             "DECIMAL(4,2)",
             "Mean point score (1-5) as printed to two decimals, excluding not applicable / don't know.",
             unit="points",
-        ),
+        minimum=1, maximum=5,),
         SOURCE_LINE,
     ),
     key=("question_id", "audience"),
@@ -245,14 +254,6 @@ TABLES: tuple[Table, ...] = (
     AVERAGE_SCORES_TABLE,
 )
 
-# code, printed heading, first and last question number
-PRACTICES: tuple[tuple[str, str, int, int], ...] = (
-    ("multi_agency_working", "Multi-agency working", 1, 13),
-    ("information_sharing", "Information sharing", 14, 24),
-    ("common_assessment_framework", "Common assessment framework (CAF)", 25, 38),
-    ("team_around_the_child", "Team around the child (TAC)", 39, 48),
-    ("lead_professional", "Lead professional", 49, 59),
-)
 QUESTION_COUNT = 59
 DESCRIPTOR_LEVELS = ((1, "Fragmented"), (3, "Midpoint"), (5, "Integrated & high quality"))
 

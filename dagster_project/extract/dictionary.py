@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dagster_project.extract.documents import DOCUMENTS
-from dagster_project.extract.tables import Table
+from dagster_project.extract.tables import Column, Table
 
 PREAMBLE = """\
 # raw/ — data dictionary
@@ -24,6 +24,18 @@ This file is generated from the same table declarations the ingest assets load w
 """ + "".join(f"| `{code}` | `{name}` |\n" for code, name in DOCUMENTS.items())
 
 
+def allowed_values(col: Column) -> str:
+    if col.choices:
+        return "one of " + ", ".join(f"`{c}`" for c in col.choices)
+    if col.minimum is not None and col.maximum is not None:
+        return f"{col.minimum} to {col.maximum}"
+    if col.minimum is not None:
+        return f"at least {col.minimum}"
+    if col.maximum is not None:
+        return f"at most {col.maximum}"
+    return "—"
+
+
 def render_dictionary(tables: tuple[Table, ...], row_counts: dict[str, int]) -> str:
     parts = [PREAMBLE]
     for table in tables:
@@ -33,11 +45,13 @@ def render_dictionary(tables: tuple[Table, ...], row_counts: dict[str, int]) -> 
             f"DuckDB table `raw.{table.table_name}`; {row_counts[table.relpath]} rows; "
             f"key: {', '.join(f'`{k}`' for k in table.key)}; source `{DOCUMENTS[table.document]}`.\n\n"
         )
-        parts.append("| column | type | unit | null allowed | meaning |\n|---|---|---|---|---|\n")
+        parts.append("| column | type | unit | null allowed | values checked on ingest | meaning |\n")
+        parts.append("|---|---|---|---|---|---|\n")
         for col in table.columns:
             meaning = col.description.replace("|", "\\|")
             parts.append(
-                f"| `{col.name}` | {col.type} | {col.unit or '—'} | {'yes' if col.nullable else 'no'} | {meaning} |\n"
+                f"| `{col.name}` | {col.type} | {col.unit or '—'} | {'yes' if col.nullable else 'no'} "
+                f"| {allowed_values(col)} | {meaning} |\n"
             )
         if table.notes:
             parts.append("\nHow the extractor handled the document here:\n\n")
