@@ -28,6 +28,42 @@ def warehouse_summary(db_path) -> list[tuple[str, str, int]]:
         ]
 
 
+def check_evaluations(result: dg.ExecuteInProcessResult) -> list[tuple[str, str, str, bool]]:
+    """(check name, asset, severity, passed) of every asset check evaluated in the run."""
+    return [
+        (e.check_name, e.asset_key.to_user_string(), e.severity.value.lower(), e.passed)
+        for e in (event.event_specific_data for event in result.all_events
+                  if event.event_type_value == "ASSET_CHECK_EVALUATION")
+    ]
+
+
+def failing_rows(db_path, run_id: str, check_name: str, limit: int = 5) -> list[str]:
+    """What a failed check found: a GX rule's findings (`row key (line N)`, quality.findings),
+    or the rows a dbt test stored (schema test_failures, for tests with store_failures)."""
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            rows = con.execute(
+                "select row_key, source_line from quality.findings where run_id = ? and rule_id = ? "
+                "order by source_line limit ?",
+                [run_id, check_name, limit],
+            ).fetchall() if _has_table(con, "quality", "findings") else []
+            if rows:
+                return [f"{key} (line {line})" for key, line in rows]
+            if _has_table(con, "test_failures", check_name):
+                stored = con.execute(f'select * from test_failures."{check_name}" limit {limit}')
+                names = [d[0] for d in stored.description]
+                return [", ".join(f"{n}={v}" for n, v in zip(names, row)) for row in stored.fetchall()]
+    except duckdb.Error:
+        pass
+    return []
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+    ).fetchone()[0] > 0
+
+
 def root_cause(error: dg.SerializableErrorInfo) -> str:
     """The innermost error's message: the one that names the file, line and column."""
     while error.cause is not None:
@@ -55,16 +91,26 @@ def main(argv: list[str] | None = None) -> int:
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     elapsed = time.perf_counter() - started
+    cfg = settings()
+    checks = check_evaluations(result)
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
                 print(f"FAILED {event.step_key}: {root_cause(event.step_failure_data.error)}", file=sys.stderr)
+        for name, asset, severity, passed in checks:
+            if severity == "error" and not passed:
+                found = failing_rows(cfg.build_db, result.run_id, name)
+                print(f"check {name} failed on {asset}" + (f": {', '.join(found)}" if found else ""), file=sys.stderr)
         print(f"nightly_refresh failed after {elapsed:.1f} s (run {result.run_id})", file=sys.stderr)
         return 1
-    cfg = settings()
     print(f"nightly_refresh succeeded in {elapsed:.1f} s (run {result.run_id})")
     print(f"published warehouse (point BI here, read-only): {cfg.published_db}")
     print(f"build warehouse: {cfg.build_db}")
+    warned = sorted({name for name, _, _, passed in checks if not passed})
+    print(
+        f"checks: {sum(passed for *_, passed in checks)} of {len(checks)} passed"
+        + (f"; contradictions in the reports, recorded in quality.findings: {', '.join(warned)}" if warned else "")
+    )
     for schema, name, rows in warehouse_summary(cfg.published_db):
         print(f"  {schema}.{name:<45} {rows:>6} rows")
     return 0

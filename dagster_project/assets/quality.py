@@ -53,7 +53,7 @@ from dagster_project.quality import (
 )
 
 PREVIEW_FINDINGS = 10
-_TABLE_REF = re.compile(r"\b(staging|marts)\.([A-Za-z_][A-Za-z0-9_]*)\b")
+_TABLE_REF = re.compile(r"\b(staging|marts|seeds)\.([A-Za-z_][A-Za-z0-9_]*)\b")
 
 
 def asset_key_for(table: str) -> dg.AssetKey:
@@ -62,9 +62,14 @@ def asset_key_for(table: str) -> dg.AssetKey:
     return dg.AssetKey([schema, name])
 
 
-def _additional_deps(query: str, own: str) -> list[dg.AssetKey]:
-    tables = dict.fromkeys(f"{s}.{t}" for s, t in _TABLE_REF.findall(query))
-    return [asset_key_for(t) for t in tables if t != own]
+def _other_tables(query: str, own: str) -> list[str]:
+    """Tables a rule's query reads besides its own asset.
+
+    Listed in the check's metadata, not declared as `additional_deps`: every table a rule reads
+    is built by the one dbt step before any check runs, and blocking checks with cross-table
+    dependencies would make Dagster order the suites' check steps in a cycle.
+    """
+    return [t for t in dict.fromkeys(f"{s}.{t}" for s, t in _TABLE_REF.findall(query)) if t != own]
 
 
 def _severity(rule_severity: str) -> dg.AssetCheckSeverity:
@@ -161,9 +166,9 @@ def build_suite_check(suite: Suite) -> dg.AssetChecksDefinition:
             asset=asset_key_for(rule.asset),
             description=rule.description,
             blocking=rule.severity == "error",
-            additional_deps=_additional_deps(rule.query, rule.asset),
             metadata={"rule_id": rule.id, "severity": rule.severity, "tolerance": float(rule.tolerance),
-                      "suite_file": str(suite.path.name)},
+                      "suite_file": str(suite.path.name),
+                      "also_reads": ", ".join(_other_tables(rule.query, rule.asset)) or "-"},
         )
         for rule in suite.rules
     ]

@@ -2,10 +2,9 @@
 
 The staging layer is built WITHOUT the full pipeline, for speed: the raw CSVs are loaded with
 the ingest code (``dagster_project.raw_files.load_csv``) into a temporary DuckDB file and
-``dbt run --select staging`` builds the staging views on it (IW_BUILD_DB points dbt there; the
-target and log paths are temporary so nothing collides with other dbt runs). ``dbt run``, not
-``dbt build``: the dbt tests are not what is under test here, and tests attached to staging
-models from seeds would need the seeds too.
+``dbt seed`` and ``dbt run --select staging`` build the lookup seeds and staging views on it
+(IW_BUILD_DB points dbt there; the target and log paths are temporary so nothing collides with
+other dbt runs). ``dbt run``, not ``dbt build``: the dbt tests are not what is under test here.
 
 Every expected finding below was checked by reading the source document at its line; the
 comment says what the page prints and why it contradicts the report itself.
@@ -85,17 +84,18 @@ def load_raw(con: duckdb.DuckDBPyConnection, raw_dir: Path, relpaths: set[str] |
 
 
 def dbt_run_staging(db: Path, work_dir: Path) -> None:
-    """``dbt run --select staging`` against ``db``, with target and logs under ``work_dir``."""
+    """The seeds and ``dbt run --select staging`` against ``db``, target and logs under ``work_dir``."""
     env = {**os.environ, "IW_BUILD_DB": str(db)}
     dbt_dir = settings().dbt_project_dir
-    result = subprocess.run(
-        [str(DBT), "run", "--select", "staging",
-         "--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir),
-         "--target-path", str(work_dir / "dbt_target"), "--log-path", str(work_dir / "dbt_logs")],
-        env=env, capture_output=True, text=True, timeout=300,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"dbt run --select staging failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
+    for command in (["seed"], ["run", "--select", "staging"]):
+        result = subprocess.run(
+            [str(DBT), *command,
+             "--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir),
+             "--target-path", str(work_dir / "dbt_target"), "--log-path", str(work_dir / "dbt_logs")],
+            env=env, capture_output=True, text=True, timeout=300,
+        )
+        if result.returncode != 0:
+            pytest.fail(f"dbt {' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
 
 
 def build_staging(raw_dir: Path, work_dir: Path) -> Path:
