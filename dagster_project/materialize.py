@@ -6,6 +6,7 @@ The run is recorded in the Dagster instance at $DAGSTER_HOME, so it shows in the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 
@@ -82,16 +83,20 @@ def main(argv: list[str] | None = None) -> int:
 
     from dagster_project.definitions import defs
 
-    started = time.perf_counter()
-    with dg.DagsterInstance.get() as instance:
-        result = defs.get_job_def("nightly_refresh").execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            asset_selection=selection,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        )
-    elapsed = time.perf_counter() - started
     cfg = settings()
+    # dbt echoes a line per node to stdout; keep it in a file so this command's output stays short
+    stdout_log = cfg.build_db.parent / "last_run_stdout.log"
+    stdout_log.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with dg.DagsterInstance.get() as instance, open(stdout_log, "w", encoding="utf-8") as log:
+        with contextlib.redirect_stdout(log):
+            result = defs.get_job_def("nightly_refresh").execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                asset_selection=selection,
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            )
+    elapsed = time.perf_counter() - started
     checks = check_evaluations(result)
     if not result.success:
         for event in result.all_events:
@@ -101,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             if severity == "error" and not passed:
                 found = failing_rows(cfg.build_db, result.run_id, name)
                 print(f"check {name} failed on {asset}" + (f": {', '.join(found)}" if found else ""), file=sys.stderr)
-        print(f"nightly_refresh failed after {elapsed:.1f} s (run {result.run_id})", file=sys.stderr)
+        print(f"nightly_refresh failed after {elapsed:.1f} s (run {result.run_id}); dbt output: {stdout_log}",
+              file=sys.stderr)
         return 1
     print(f"nightly_refresh succeeded in {elapsed:.1f} s (run {result.run_id})")
     print(f"published warehouse (point BI here, read-only): {cfg.published_db}")

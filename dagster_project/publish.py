@@ -129,10 +129,9 @@ def _stamp(copy: Path, published_db: Path, provenance: Provenance, published_at:
                 provenance.checks_failed_error, provenance.checks_failed_warn, provenance.findings,
             ],
         )
-        con.executemany(
-            "insert into meta.publish_raw_files values (?, ?, ?)",
-            [[provenance.run_id, name, sha] for name, sha in sorted(provenance.raw_files.items())],
-        )
+        raw_files = [[provenance.run_id, name, sha] for name, sha in sorted(provenance.raw_files.items())]
+        if raw_files:
+            con.executemany("insert into meta.publish_raw_files values (?, ?, ?)", raw_files)
         con.execute("checkpoint")
         return con.execute(
             "select count(*) from information_schema.tables where table_catalog = current_database()"

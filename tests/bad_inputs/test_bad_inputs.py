@@ -138,7 +138,7 @@ def test_the_pipeline_rejects_every_malformed_file_of_a_batch_and_keeps_the_publ
 
 
 @pytest.mark.parametrize("case", CHECK_CASES, ids=[c["id"] for c in CHECK_CASES])
-def test_a_well_formed_file_with_an_unknown_key_is_stopped_by_a_blocking_check(site, tmp_path, case):
+def test_a_failing_error_check_names_the_key_and_leaves_the_published_warehouse_untouched(site, tmp_path, case):
     env, published = site
     before = sha(published)
     raw = tmp_path / "raw"
