@@ -19,7 +19,7 @@ def build_resources() -> dict[str, object]:
     build_db.parent.mkdir(parents=True, exist_ok=True)
     return {
         "duckdb": DuckDBResource(database=str(build_db)),
-        "build_lock": BuildLock(path=str(build_db.with_suffix(".lock"))),
+        "build_lock": BuildLock(path=str(build_db.with_suffix(".lock")), database=str(build_db)),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
     }
 

@@ -5,8 +5,10 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_duckdb import DuckDBResource
 
 from dagster_project.build_lock import BuildLock
+from dagster_project.build_state import record_change
 from dagster_project.project import dbt_project
 
 
@@ -25,5 +27,9 @@ class Translator(DagsterDbtTranslator):
     project=dbt_project,
     dagster_dbt_translator=Translator(),
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, build_lock: BuildLock):
+def dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, build_lock: BuildLock
+):
+    with duckdb.get_connection() as con:  # closed before dbt opens the file
+        record_change(con, context.run_id, "dbt build")
     yield from dbt.cli(["build"], context=context).stream()

@@ -4,6 +4,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.build_lock import BuildLock
+from dagster_project.build_state import record_change
 from dagster_project.config import settings
 from dagster_project.extract.run import TABLES
 from dagster_project.extract.tables import Table
@@ -44,6 +45,7 @@ def _ingest_asset(table: Table) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         path = settings().raw_dir / table.relpath
         with duckdb.get_connection() as con:
+            record_change(con, context.run_id, f"ingest {table.relpath}")
             loaded = load_csv(con, path, table)
             preview = con.execute(f"select * from raw.{table.table_name} limit {PREVIEW_ROWS}").df()
         context.log.info(f"loaded {loaded.row_count} rows from {path} into raw.{table.table_name}")

@@ -7,23 +7,20 @@ import duckdb
 
 from dagster_project.assets.dbt import dbt_models
 from dagster_project.build_lock import BuildLock
+from dagster_project.build_state import unchecked_change
 from dagster_project.config import settings
 from dagster_project.publish import Provenance, code_version, publish
 from dagster_project.raw_files import raw_fingerprint
 
 
 def check_summary(build_db) -> dict[str, int | str]:
-    """Counts of the newest recorded check run on the build database (quality.check_results)."""
+    """Counts of the newest check run on the build database; fails unless it checked the build
+    as it is now (see dagster_project/build_state.py)."""
     with duckdb.connect(str(build_db), read_only=True) as con:
-        exists = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'quality' and table_name in ('check_results', 'findings')"
-        ).fetchone()[0]
-        latest = exists == 2 and con.execute(
-            "select arg_max(run_id, checked_at) from quality.check_results"
-        ).fetchone()[0]
-        if not latest:
-            raise dg.Failure(f"{build_db}: no consistency check results recorded; not publishing unchecked data")
+        reason = unchecked_change(con)
+        if reason:
+            raise dg.Failure(f"{build_db}: {reason}; not publishing unchecked data")
+        latest = con.execute("select arg_max(run_id, checked_at) from quality.check_results").fetchone()[0]
         total, failed_error, failed_warn = con.execute(
             "select count(*), "
             "count(*) filter (where not passed and severity = 'error'), "

@@ -100,7 +100,7 @@ def run_suites(
         raise FileNotFoundError(f"DuckDB warehouse {db_path} not found")
     data_docs_dir = Path(data_docs_dir).resolve()
     data_docs_dir.mkdir(parents=True, exist_ok=True)
-    checked_at = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    checked_at = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
 
     gx, context = _ephemeral_context(data_docs_dir)
     _register_dialect()
@@ -190,7 +190,7 @@ def write_results(
         )
         """
     )
-    checked_fallback = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    checked_fallback = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
     check_rows = [
         (
             run_id,

@@ -1,10 +1,11 @@
 """Kill the nightly job with SIGKILL at seeded random points and check the published file.
 
 Used by tests/publish/test_safety.py (10 points) and scripts/kill_test.py (50 points).
-Points alternate between two kinds:
-- `job`: the whole job, killed after a delay drawn uniformly over the job's duration;
+Half the points are of each kind, `publish` first:
 - `publish`: a run of only the publish asset, killed a random 0-300 ms after the publish
-  step says it starts (the window in which the published file is replaced).
+  step says it starts (the window in which the published file is replaced); these come first
+  because a killed job leaves an unchecked build that no publish-only run will publish;
+- `job`: the whole job, killed after a delay drawn uniformly over the job's duration.
 After every kill the published file must open, pass its integrity query and be either the
 file it was before or a complete publish of the killed run (when the kill came after the
 rename). The build lock is an flock, so a killed run never blocks the next one.
@@ -87,8 +88,8 @@ def run_kill_points(env: dict[str, str], points: int, seed: int, job_seconds: fl
     published = Path(env["IW_PUBLISHED_DB"])
     rng = random.Random(seed)
     tally = Tally()
-    for point in range(points):
-        kind = "job" if point % 2 == 0 else "publish"
+    kinds = ["publish"] * (points // 2) + ["job"] * (points - points // 2)
+    for point, kind in enumerate(kinds):
         before = sha(published)
         if kind == "job":
             job, lines = _kill_job(env, rng.uniform(0.2, job_seconds))

@@ -124,3 +124,18 @@ def test_the_integrity_check_rejects_a_file_that_was_never_published(paths):
     build_db, _ = paths
     with pytest.raises(RuntimeError, match="not a published warehouse"):
         integrity_check(build(build_db, 1))
+
+
+def test_a_build_changed_after_its_last_checks_is_not_publishable(tmp_path):
+    from dagster_project.build_state import record_change, unchecked_change
+
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    assert unchecked_change(con) == "no consistency check results recorded"
+    record_change(con, "run-1", "dbt build")
+    con.execute("create schema quality")
+    con.execute("create table quality.check_results as select now()::timestamp as checked_at")
+    con.execute("update quality.check_results set checked_at = (select max(started_at) from meta.build_log) + interval 1 second")
+    assert unchecked_change(con) is None
+    record_change(con, "run-2", "ingest appendix/questions.csv")
+    con.execute("update meta.build_log set started_at = started_at + interval 1 hour where run_id = 'run-2'")
+    assert "changed by run run-2" in unchecked_change(con)

@@ -121,7 +121,7 @@ differences as (
 ),
 
 -- rank 1 = highest value; ties share a rank; clusters without QA data get no QA rank
-ranked as (
+final as (
     select
         *,
         cast(rank() over (order by cafs_per_1000 desc) as integer) as rank_cafs_per_1000,
@@ -132,44 +132,6 @@ ranked as (
             then cast(rank() over (partition by has_qa_data order by qa_average_pct desc) as integer)
         end as rank_qa_average
     from differences
-),
-
-final as (
-    select
-        cluster_name,
-        row_order,
-        cluster_name_fig14,
-        cluster_name_fig15,
-        cluster_name_fig16,
-        cluster_name_fig17,
-        cafs,
-        population_0_19,
-        cafs_per_1000,
-        cafs_per_1000_published,
-        idaci_share_pct,
-        predicted_cafs_867,
-        predicted_cafs_867_published,
-        difference_867,
-        difference_867_published,
-        predicted_cafs_5000,
-        predicted_cafs_5000_published,
-        difference_5000,
-        difference_5000_published,
-        has_qa_data,
-        qa_lowest_pct,
-        qa_highest_pct,
-        qa_average_pct,
-        rank_cafs_per_1000,
-        rank_idaci_share,
-        rank_difference_867,
-        rank_difference_5000,
-        rank_qa_average,
-        source_document,
-        source_line_fig14,
-        source_line_fig15,
-        source_line_fig16,
-        source_line_fig17
-    from ranked
 )
 
 select

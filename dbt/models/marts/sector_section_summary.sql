@@ -2,7 +2,7 @@ with sector as (
     select * from {{ ref('sector') }}
 ),
 
-section_answers as (
+final as (
     select
         service_code,
         section_no,
@@ -22,25 +22,6 @@ section_answers as (
             as decimal(5, 4)) as mean_maturity_score
     from sector
     group by service_code, section_no
-),
-
-final as (
-    select
-        service_code,
-        service_name,
-        service_order,
-        section_no,
-        section_title,
-        choice_items,
-        items_answered,
-        items_single,
-        items_multiple,
-        items_split,
-        items_unanswered,
-        items_off_scale,
-        items_scored,
-        mean_maturity_score
-    from section_answers
 )
 
 select
