@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with dg.DagsterInstance.get() as instance, open(stdout_log, "w", encoding="utf-8") as log:
         with contextlib.redirect_stdout(log):
-            result = defs.get_job_def("nightly_refresh").execute_in_process(
+            result = defs.resolve_job_def("nightly_refresh").execute_in_process(
                 instance=instance,
                 raise_on_error=False,
                 asset_selection=selection,

@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "rollback":
         rollback(published)
-        print(f"rolled back: {published} is now the previous warehouse")
+        print(f"rolled back: {published} now holds the previous warehouse (run rollback again to undo)")
     counts = integrity_check(published)
     with duckdb.connect(str(published), read_only=True) as con:
         as_of = con.execute("select published_at, run_id, code_version from meta.publish_log order by published_at desc limit 1").fetchone()

@@ -44,7 +44,6 @@ import duckdb
 from dagster_project.config import settings
 from dagster_project.quality import (
     RuleResult,
-    Suite,
     load_suites,
     run_suites,
     write_results,

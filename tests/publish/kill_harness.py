@@ -45,7 +45,7 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _latest_run(db: Path) -> str:
+def latest_run(db: Path) -> str:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute("select run_id from meta.publish_log order by published_at desc limit 1").fetchone()[0]
 
@@ -112,7 +112,7 @@ def run_kill_points(env: dict[str, str], points: int, seed: int, job_seconds: fl
             continue
         if sha(published) == before:
             outcome = "untouched"
-        elif _latest_run(published) in run_ids:
+        elif latest_run(published) in run_ids:
             outcome = "replaced by a complete publish"
         else:
             tally.problems.append(f"point {point} ({kind}): published file changed but is not this run's")

@@ -21,7 +21,7 @@ from dagster_project.config import settings
 from dagster_project.publish import TMP_MARKER, integrity_check
 
 from tests.conftest import pipeline_env, run_main_command
-from tests.publish.kill_harness import _latest_run, run_kill_points, sha
+from tests.publish.kill_harness import latest_run, run_kill_points
 
 KILL_POINTS = 10
 SEED = 20091
@@ -74,7 +74,7 @@ def start_reader(published: Path, stop: Path, mode: str) -> subprocess.Popen:
 
 def test_a_reader_never_errors_nor_sees_a_mix_while_the_job_republishes(site, tmp_path):
     env, published, _ = site
-    old_run = _latest_run(published)
+    old_run = latest_run(published)
     stop = tmp_path / "stop"
     holding, reconnecting = start_reader(published, stop, "hold"), start_reader(published, stop, "reconnect")
     time.sleep(1.0)
@@ -85,7 +85,7 @@ def test_a_reader_never_errors_nor_sees_a_mix_while_the_job_republishes(site, tm
 
     assert job.returncode == 0, job.stderr[-3000:]
     assert (holding.returncode, reconnecting.returncode) == (0, 0), held_err + fresh_err
-    new_run = _latest_run(published)
+    new_run = latest_run(published)
     assert new_run != old_run
     held = {tuple(snapshot) for snapshot in json.loads(held_out)}
     assert [run for run, *_ in held] == [old_run]  # the open connection kept reading the old file
