@@ -82,6 +82,9 @@ def _fsync_dir(path: Path) -> None:
 
 def _replace_atomically(source: Path, target: Path) -> None:
     os.replace(source, target)
+    # rename(2) does nothing when both names are links to one file (a publish killed between
+    # its two renames leaves the previous and the published path so); the target is right then
+    source.unlink(missing_ok=True)
     _fsync_dir(target.parent)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import duckdb
@@ -139,3 +140,14 @@ def test_a_build_changed_after_its_last_checks_is_not_publishable(tmp_path):
     record_change(con, "run-2", "ingest appendix/questions.csv")
     con.execute("update meta.build_log set started_at = started_at + interval 1 hour where run_id = 'run-2'")
     assert "changed by run run-2" in unchecked_change(con)
+
+
+def test_a_publish_after_one_killed_between_its_two_renames_leaves_no_temporary_file(paths):
+    build_db, published_db = paths
+    publish(build(build_db, 1), published_db, provenance("run-1"))
+    # killed after the published file was linked as previous, before the new copy replaced it
+    os.link(published_db, previous_path(published_db))
+    publish(build(build_db, 2), published_db, provenance("run-2"))
+    assert sorted(p.name for p in published_db.parent.iterdir()) == ["warehouse.duckdb", "warehouse.previous.duckdb"]
+    assert read(published_db, "select value from marts.figure") == [(2,)]
+    assert read(previous_path(published_db), "select value from marts.figure") == [(1,)]
