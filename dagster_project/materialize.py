@@ -13,7 +13,9 @@ import time
 import dagster as dg
 import duckdb
 
+from dagster_project.build_lock import lock_holder
 from dagster_project.config import settings
+from dagster_project.run_liveness import Worker, fail_dead_runs
 
 
 def warehouse_summary(db_path) -> list[tuple[str, str, int]]:
@@ -72,6 +74,16 @@ def root_cause(error: dg.SerializableErrorInfo) -> str:
     return error.message.strip()
 
 
+def say_who_went_before(instance: dg.DagsterInstance, lock_path) -> None:
+    """Fail the runs whose process is gone (else they hold the run queue), and say if a live
+    run holds the build database (this run waits for it)."""
+    for run_id, reason in fail_dead_runs(instance, by="make run"):
+        print(f"marked run {run_id} failed: {reason}", file=sys.stderr)
+    holder = lock_holder(lock_path)
+    if holder:
+        print(f"{holder} holds the build database; this run waits until it finishes", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project.materialize", description=__doc__)
     parser.add_argument(
@@ -89,12 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     stdout_log.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with dg.DagsterInstance.get() as instance, open(stdout_log, "w", encoding="utf-8") as log:
+        say_who_went_before(instance, cfg.build_db.with_suffix(".lock"))
         with contextlib.redirect_stdout(log):
             result = defs.resolve_job_def("nightly_refresh").execute_in_process(
                 instance=instance,
                 raise_on_error=False,
                 asset_selection=selection,
                 run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+                # this process executes the run: run monitoring and later runs can tell if it dies
+                tags=Worker.current().tag(),
             )
     elapsed = time.perf_counter() - started
     checks = check_evaluations(result)
