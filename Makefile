@@ -11,8 +11,8 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-DBT_FILES := $(shell find dbt -path dbt/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
-MANIFEST := dbt/target/manifest.json
+DBT_FILES := $(shell find dbt \( -path dbt/target -o -path dbt/pipeline_target \) -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
+MANIFEST := dbt/pipeline_target/manifest.json
 
 .PHONY: run test dev extract prepare install clean
 
@@ -43,4 +43,4 @@ $(MANIFEST): $(VENV)/.installed $(DBT_FILES)
 	touch $@
 
 clean:
-	rm -rf $(VENV) dbt/target dbt/logs .data
+	rm -rf $(VENV) dbt/target dbt/pipeline_target dbt/logs .data

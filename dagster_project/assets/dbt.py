@@ -32,4 +32,6 @@ def dbt_models(
 ):
     with duckdb.get_connection() as con:  # closed before dbt opens the file
         record_change(con, context.run_id, "dbt build")
-    yield from dbt.cli(["build"], context=context).stream()
+    # dbt_project.yml turns partial parsing off for dbt run by hand; the pipeline's own target
+    # folder (project.py) keeps a partial-parse file that only this pipeline writes
+    yield from dbt.cli(["build", "--partial-parse"], context=context).stream()
