@@ -16,8 +16,9 @@ MANIFEST := dbt/pipeline_target/manifest.json
 
 .PHONY: run test dev extract prepare install clean
 
+# rebuilds what changed since the last publish; `make run FULL=1` rebuilds everything
 run: $(MANIFEST)
-	$(BIN)/python -m dagster_project.materialize
+	$(BIN)/python -m dagster_project.materialize $(if $(FULL),--full)
 
 test: $(MANIFEST)
 	$(BIN)/python -m pytest

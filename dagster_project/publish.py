@@ -38,6 +38,7 @@ class Provenance:
     checks_failed_error: int
     checks_failed_warn: int
     findings: int
+    built_by_run_id: str | None = None  # the run that last changed the build (this one, unless it only re-published)
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,10 @@ def _stamp(copy: Path, published_db: Path, provenance: Provenance, published_at:
                 checks_total integer not null,
                 checks_failed_error integer not null,
                 checks_failed_warn integer not null,
-                findings integer not null
+                findings integer not null,
+                -- the run that built these data; another run's id when this run found nothing
+                -- changed and re-published the same build (dagster_project/changes.py)
+                built_by_run_id varchar
             )
             """
         )
@@ -122,14 +126,15 @@ def _stamp(copy: Path, published_db: Path, provenance: Provenance, published_at:
                 "and schema_name = 'meta' and table_name in ('publish_log', 'publish_raw_files')"
             ).fetchone()[0]
             if has_log == 2:
-                con.execute("insert into meta.publish_log select * from old.meta.publish_log")
+                con.execute("insert into meta.publish_log by name select * from old.meta.publish_log")
                 con.execute("insert into meta.publish_raw_files select * from old.meta.publish_raw_files")
             con.execute("detach old")
         con.execute(
-            "insert into meta.publish_log values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into meta.publish_log values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 published_at, provenance.run_id, provenance.code_version, provenance.checks_total,
                 provenance.checks_failed_error, provenance.checks_failed_warn, provenance.findings,
+                provenance.built_by_run_id or provenance.run_id,
             ],
         )
         raw_files = [[provenance.run_id, name, sha] for name, sha in sorted(provenance.raw_files.items())]

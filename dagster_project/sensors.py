@@ -1,5 +1,6 @@
 """Start the nightly job when a file under raw/ changes. Content hashes, not mtimes, decide:
-touching a file or checking it out again does not start a run."""
+touching a file or checking it out again does not start a run. The run rebuilds what the
+change makes stale (dagster_project/changes.py), as the schedule and `make run` plan it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 import dagster as dg
 
 from dagster_project.config import settings
-from dagster_project.jobs import nightly_refresh
+from dagster_project.jobs import nightly_refresh, planned_run
 from dagster_project.raw_files import raw_fingerprint
 
 
@@ -29,4 +30,5 @@ def raw_files_changed(context: dg.SensorEvaluationContext):
         return dg.SkipReason("no raw file changed")
     context.update_cursor(json.dumps(current, sort_keys=True))
     digest = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()[:16]
-    return dg.RunRequest(run_key=f"raw-{digest}", tags={"iw/changed_files": ",".join(changed)[:200]})
+    request = planned_run(context, **{"iw/changed_files": ",".join(changed)[:200]})
+    return request.with_replaced_attrs(run_key=f"raw-{digest}")

@@ -15,12 +15,14 @@ def raw_dir(tmp_path, monkeypatch):
     (tmp_path / "appendix").mkdir()
     (tmp_path / "appendix" / "questions.csv").write_text("question_id,source_line\n1,32\n")
     monkeypatch.setenv("IW_RAW_DIR", str(tmp_path))
+    monkeypatch.setenv("IW_BUILD_DB", str(tmp_path / "build" / "warehouse.duckdb"))  # none: a full run
     return tmp_path
 
 
 def tick(cursor: str | None):
-    context = dg.build_sensor_context(cursor=cursor)
-    result = raw_files_changed(context)
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(cursor=cursor, instance=instance)
+        result = raw_files_changed(context)
     return result, context.cursor
 
 

@@ -1,5 +1,7 @@
 """dbt models as assets (keys `staging/<model>`, `marts/<model>`); dbt tests as asset checks."""
 
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,6 +11,8 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project.build_lock import BuildLock
 from dagster_project.build_state import record_change
+from dagster_project.changes import dbt_project_wide_version
+from dagster_project.config import settings
 from dagster_project.project import dbt_project
 
 
@@ -20,6 +24,19 @@ class Translator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props["schema"]
+
+    def get_code_version(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """dagster-dbt's version is the SQL (or seed file) alone; a model also changes with its
+        config, its YAML file (columns, contract, tests) and the project-wide dbt files."""
+        patch = dbt_resource_props.get("patch_path") or ""
+        patch_file = settings().dbt_project_dir / patch.split("://", 1)[-1] if patch else None
+        parts = [
+            super().get_code_version(dbt_resource_props) or "",
+            json.dumps(dbt_resource_props.get("config", {}), sort_keys=True, default=str),
+            patch_file.read_text(encoding="utf-8") if patch_file and patch_file.is_file() else "",
+            dbt_project_wide_version(),
+        ]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
 @dbt_assets(

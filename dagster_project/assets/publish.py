@@ -7,7 +7,8 @@ import duckdb
 
 from dagster_project.assets.dbt import dbt_models
 from dagster_project.build_lock import BuildLock
-from dagster_project.build_state import unchecked_change
+from dagster_project.build_state import file_state, last_change, unchecked_change
+from dagster_project.changes import pipeline_code_version
 from dagster_project.config import settings
 from dagster_project.publish import Provenance, code_version, publish
 from dagster_project.raw_files import raw_fingerprint
@@ -29,9 +30,10 @@ def check_summary(build_db) -> dict[str, int | str]:
             [latest],
         ).fetchone()
         findings = con.execute("select count(*) from quality.findings where run_id = ?", [latest]).fetchone()[0]
+        changed = last_change(con)
     return {
         "checks_run_id": latest, "checks_total": total, "checks_failed_error": failed_error,
-        "checks_failed_warn": failed_warn, "findings": findings,
+        "checks_failed_warn": failed_warn, "findings": findings, "built_by_run_id": changed[0] if changed else latest,
     }
 
 
@@ -42,6 +44,8 @@ def check_summary(build_db) -> dict[str, int | str]:
     deps=list(dbt_models.keys),
     kinds={"duckdb"},
     description="Atomically replaces the published warehouse (the file BI reads) with the checked build.",
+    # the pipeline's own code (checks, publishing): when it changes, the next run is a full one
+    code_version=pipeline_code_version(),
 )
 def published_warehouse(context: dg.AssetExecutionContext, build_lock: BuildLock) -> dg.MaterializeResult:
     cfg = settings()
@@ -66,6 +70,8 @@ def published_warehouse(context: dg.AssetExecutionContext, build_lock: BuildLock
         "size_bytes": result.size_bytes,
         "tables": result.tables,
         "publish_seconds": round(seconds, 3),
+        # the build file as published: a later write outside the pipeline makes the next run a full one
+        "build_file_state": file_state(cfg.build_db),
         "code_version": provenance.code_version,
         **summary,
     }

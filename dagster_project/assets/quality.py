@@ -163,6 +163,13 @@ def build_quality_checks(expectations_dir: str | Path | None = None) -> dg.Asset
         compute_kind="great_expectations",
         # the run-wide lock on the build database (dagster_project/build_lock.py)
         required_resource_keys={"build_lock"},
+        # a run that rebuilds part of the graph (dagster_project/changes.py) selects the checks
+        # of that part and every rule; all are evaluated and recorded (publish reads them all)
+        can_subset=True,
+        # In such a run the selected rules may guard no asset the run rebuilds, and then nothing
+        # orders this step after the dbt step. The in-process executor runs one ready step at a
+        # time, highest priority first: this step waits until nothing else can run.
+        op_tags={"dagster/priority": "-1"},
     )
     def _suites_check(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
         cfg = settings()
@@ -177,8 +184,10 @@ def build_quality_checks(expectations_dir: str | Path | None = None) -> dg.Asset
                 + (f" ({', '.join(failed)})" if failed else "")
             )
         context.log.info(f"data docs: {results.data_docs_index}")
+        selected = context.selected_asset_check_keys
         for result in results:
-            yield _check_result(result, tolerances[result.rule_id], results.data_docs_index)
+            if dg.AssetCheckKey(asset_key_for(result.asset), result.rule_id) in selected:
+                yield _check_result(result, tolerances[result.rule_id], results.data_docs_index)
 
     return _suites_check
 

@@ -89,7 +89,7 @@ def start_make_run(env: dict[str, str], *args: str) -> subprocess.Popen:
 def kill_make_run_in_step(env: dict[str, str], step_prefix: str, delay: float) -> str:
     """Start `make run`, SIGKILL it `delay` s after a step whose key starts with `step_prefix`
     first logs; the killed run's id."""
-    job = start_make_run(env)
+    job = start_make_run(env, "--full")
     for line in job.stderr:
         match = STEP_LOGS.search(line)
         if match and match.group(2).startswith(step_prefix):

@@ -58,7 +58,7 @@ def _start(env: dict[str, str], *args: str) -> subprocess.Popen:
 
 
 def _kill_job(env: dict[str, str], delay: float) -> tuple[subprocess.Popen, list[str]]:
-    job = _start(env)
+    job = _start(env, "--full")
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(job.stderr), daemon=True)
     reader.start()

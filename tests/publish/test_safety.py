@@ -131,7 +131,7 @@ def step_window(instance: dg.DagsterInstance, run_id: str) -> tuple[float, float
 def test_two_runs_started_at_once_do_not_overlap(site):
     env, _, _ = site
     # the whole job, and at the same moment a run that only publishes: either must wait for the other
-    commands = [[], ["--select", "publish/warehouse"]]
+    commands = [["--full"], ["--select", "publish/warehouse"]]
     runs = [
         subprocess.Popen(
             [sys.executable, "-m", "dagster_project.materialize", *args],

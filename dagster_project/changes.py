@@ -1,0 +1,171 @@
+"""What changed since the warehouse was last built, and so what a run must rebuild.
+
+The main command, the nightly schedule and the raw-files sensor all plan a run here, the same
+way, through Dagster's own record of versions, so that the UI shows the same truth ("unsynced",
+with the cause, and "Materialize unsynced" to rebuild just that):
+
+1. every raw CSV is observed: a file whose SHA-256 differs from its last observation gets a
+   new observation of its source asset (`raw_files/<table>`), which makes its ingest asset and
+   everything downstream unsynced;
+2. code versions do the same for code: each ingest asset's declaration and loader, each dbt
+   model's SQL, config, YAML file and the project-wide dbt files (macros, generic tests,
+   `dbt_project.yml`), and, on the publish asset, the rest of the pipeline's code (Python,
+   the check suites, the pinned dependencies);
+3. Dagster's stale-status resolver then says which assets are stale or missing, and those and
+   everything downstream of them are rebuilt.
+
+The plan is then one of:
+- **full**: the build database is missing, nothing was ever published, the build file changed
+  since it was published (a failed or killed run, dbt by hand: the instance's record no longer
+  describes it), the pipeline's own code changed (its checks may have changed, and they guard
+  everything), or a full run was asked for;
+- **partial**: the stale and missing assets (with their checks) and publish;
+- **verify**: nothing is stale: only publish runs, which re-publishes the unchanged build with
+  a new `meta.publish_log` row whose `built_by_run_id` names the run that built the data, so BI
+  can tell when the data were last confirmed current and when they were last rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import dagster as dg
+from dagster._core.definitions.data_version import CODE_VERSION_TAG, DATA_VERSION_TAG
+
+from dagster_project.build_state import file_state
+from dagster_project.config import settings
+from dagster_project.extract.run import TABLES
+from dagster_project.raw_files import file_sha256
+
+PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
+PLAN_TAG = "iw/plan"
+# the pipeline's own code, beyond what per-asset code versions cover
+_PIPELINE_CODE = ("dagster_project/**/*.py", "expectations/**/*.yml", "pyproject.toml", "requirements.lock")
+_DBT_PROJECT_WIDE = ("dbt_project.yml", "profiles.yml", "macros/**/*.sql", "tests/**/*.sql", "seeds/*.yml")
+
+
+def _hash_files(root: Path, patterns: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for pattern in patterns:
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def pipeline_code_version() -> str:
+    return _hash_files(settings().project_root, _PIPELINE_CODE)
+
+
+@lru_cache(maxsize=1)
+def dbt_project_wide_version() -> str:
+    return _hash_files(settings().dbt_project_dir, _DBT_PROJECT_WIDE)
+
+
+def observe_raw_files(instance: dg.DagsterInstance) -> list[str]:
+    """Record a new observation for every raw CSV whose content changed; the changed files."""
+    from dagster_project.assets.ingest import raw_file_key
+
+    changed = []
+    for table in TABLES:
+        path = settings().raw_dir / table.relpath
+        version = file_sha256(path) if path.exists() else "missing"
+        key = raw_file_key(table)
+        latest = instance.get_latest_data_version_record(key, is_source=True)
+        observed = latest.asset_event.tags.get(DATA_VERSION_TAG) if latest and latest.asset_event else None
+        if observed != version:
+            instance.report_runless_asset_event(
+                dg.AssetObservation(asset_key=key, tags={DATA_VERSION_TAG: version},
+                                    metadata={"path": str(path)})
+            )
+            changed.append(table.relpath)
+    return changed
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: str  # full | partial | verify
+    reason: str
+    selection: list[dg.AssetKey] | None  # None: the whole job
+    checks: list[dg.AssetCheckKey] | None = None  # with a selection: the checks that run
+    skipped: list[dg.AssetKey] = field(default_factory=list)
+    changed_files: list[str] = field(default_factory=list)
+
+    def tags(self) -> dict[str, str]:
+        return {PLAN_TAG: self.kind, "iw/plan_reason": self.reason[:200]}
+
+    def describe(self) -> str:
+        if self.kind == "full":
+            return f"full run: {self.reason}"
+        what = f"rebuilding {len(self.selection) - 1} assets and publishing" if self.kind == "partial" \
+            else "re-publishing the unchanged build"
+        return f"{self.kind} run: {self.reason}; {what}; skipped {len(self.skipped)} up-to-date assets"
+
+
+def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = False) -> Plan:
+    changed = observe_raw_files(instance)
+    job_keys = sorted(defs.resolve_job_def("nightly_refresh").asset_layer.executable_asset_keys)
+
+    def whole(reason: str) -> Plan:
+        return Plan("full", reason, None, changed_files=changed)
+
+    if full:
+        return whole("a full rebuild was asked for")
+    if not settings().build_db.exists():
+        return whole(f"no build database at {settings().build_db}")
+    last_publish = instance.get_latest_materialization_event(PUBLISH_KEY)
+    if last_publish is None:
+        return whole("nothing was published from this Dagster instance yet")
+    published_code = last_publish.asset_materialization.tags.get(CODE_VERSION_TAG)
+    if published_code != pipeline_code_version():
+        return whole(f"the pipeline's code changed ({published_code} -> {pipeline_code_version()})")
+    published_state = last_publish.asset_materialization.metadata.get("build_file_state")
+    if published_state is None or published_state.value != file_state(settings().build_db):
+        return whole("the build database changed since it was last published (a failed or killed run, or dbt by hand)")
+
+    stale = _stale_or_missing(instance, defs, job_keys)
+    if not stale:
+        return Plan("verify", "no raw file and no code changed since the last build", [PUBLISH_KEY], [],
+                    skipped=[k for k in job_keys if k != PUBLISH_KEY], changed_files=changed)
+    graph = defs.resolve_asset_graph()
+    # Dagster marks an asset stale when its own inputs or code moved; what is downstream of it
+    # moves only once it is rebuilt, so it is rebuilt in the same run
+    downstream = dg.AssetSelection.assets(*stale).downstream().resolve(graph)
+    selection = sorted((downstream & set(job_keys)) | {PUBLISH_KEY})
+    # the checks of what is rebuilt, and every consistency rule: the build changes, and publish
+    # only publishes a build checked after its last change (build_state.py)
+    checks = sorted(
+        (k for k in graph.asset_check_keys if k.asset_key in selection or k in _consistency_check_keys()),
+        key=lambda k: k.to_user_string(),
+    )
+    reason = f"changed raw files: {', '.join(changed)}" if changed else "stale or missing assets"
+    return Plan("partial", reason, selection, checks, skipped=[k for k in job_keys if k not in selection],
+                changed_files=changed)
+
+
+def _consistency_check_keys() -> set[dg.AssetCheckKey]:
+    from dagster_project.assets.quality import quality_checks
+
+    return {key for checks in quality_checks for key in checks.check_keys}
+
+
+def _stale_or_missing(instance: dg.DagsterInstance, defs: dg.Definitions, keys: list[dg.AssetKey]) -> list[dg.AssetKey]:
+    # Dagster's own resolver, as its schedules use it for `RunRequest(stale_assets_only=True)`;
+    # not public API, so tests/orchestration/test_changes.py fails when an upgrade changes it
+    from dagster._core.asset_graph_view.asset_graph_view import AssetGraphView, TemporalContext
+    from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
+    from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
+    from dagster._time import get_current_datetime
+
+    graph = defs.resolve_asset_graph()
+    assert isinstance(graph, AssetGraph)
+    view = AssetGraphView(
+        temporal_context=TemporalContext(effective_dt=get_current_datetime(), last_event_id=None),
+        instance=instance,
+        asset_graph=graph,
+    )
+    resolver = CachingStaleStatusResolver(instance=instance, asset_graph=graph, loading_context=view)
+    return [k for k in keys if resolver.get_status(k) in (StaleStatus.STALE, StaleStatus.MISSING)]
