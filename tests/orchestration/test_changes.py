@@ -112,3 +112,11 @@ def test_a_dbt_models_code_version_covers_the_project_wide_dbt_files(monkeypatch
     before = dbt_assets.Translator().get_code_version(node)
     monkeypatch.setattr(dbt_assets, "dbt_project_wide_version", lambda: "a macro changed")
     assert dbt_assets.Translator().get_code_version(node) != before
+
+
+def test_the_nightly_schedule_plans_its_run_the_same_way(site):
+    from dagster_project.jobs import nightly_schedule
+
+    instance, _, _ = site
+    request = nightly_schedule(dg.build_schedule_context(instance=instance))
+    assert request.asset_selection == [PUBLISH_KEY] and request.tags[changes.PLAN_TAG] == "verify"
