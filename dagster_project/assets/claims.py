@@ -10,8 +10,6 @@ The step itself does not raise either: if the build database cannot be read, eve
 fails (WARN) with the error, and publishing goes ahead.
 """
 
-from __future__ import annotations
-
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path

@@ -46,12 +46,13 @@ class ClaimResult:
         if self.verdict != "contradicted":
             return None
         found = self.evidence.get(self.claim.compare) if self.claim.compare else None
+        found = float(found) if isinstance(found, (int, float)) and not isinstance(found, bool) else None
         stated = self.claim.states
         return {
             "row_key": self.claim.id,
             "published_value": stated,
-            "recomputed_value": found if isinstance(found, (int, float)) else None,
-            "difference": stated - found if stated is not None and isinstance(found, (int, float)) else None,
+            "recomputed_value": found,
+            "difference": round(stated - found, 6) if stated is not None and found is not None else None,
             "source_document": self.claim.source_document,
             "source_line": self.claim.line,
         }

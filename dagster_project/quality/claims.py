@@ -238,8 +238,9 @@ def _parse_claim(
 
 
 def _first_table(sql: str | None) -> str | None:
-    match = _TABLE_RE.search(sql or "")
-    return f"{match.group(1)}.{match.group(2)}" if match else None
+    """The first mart the evidence reads, else its first staging table: the claim's asset."""
+    tables = [f"{schema}.{name}" for schema, name in _TABLE_RE.findall(sql or "")]
+    return next((t for t in tables if t.startswith("marts.")), tables[0] if tables else None)
 
 
 def load_exclusions(path: Path) -> tuple[tuple[Exclusion, ...], dict[str, str]]:
