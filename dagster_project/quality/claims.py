@@ -75,11 +75,6 @@ class Claim:
     source_file: Path
 
     @property
-    def check_name(self) -> str:
-        """The Dagster asset check's name (check names allow no dots)."""
-        return "claim__" + self.id.replace(".", "__")
-
-    @property
     def source_document(self) -> str:
         return document_files()[self.document]
 

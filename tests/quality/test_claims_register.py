@@ -115,18 +115,19 @@ def test_an_id_of_the_other_document_is_refused(tmp_path):
         load_claims_file(path)
 
 
-def test_the_dagster_checks_mirror_the_claims(register):
+def test_the_dagster_checks_are_one_per_register_file_on_its_claims_asset(register):
     import dagster as dg
 
     from dagster_project.assets.claims import build_claim_checks
 
     specs = {spec.name: spec for spec in build_claim_checks().check_specs}
-    assert set(specs) == {c.check_name for c in register.claims}
-    for claim in register.claims:
-        spec = specs[claim.check_name]
-        assert spec.asset_key == dg.AssetKey(claim.asset.split("."))
+    files = {c.source_file.stem for c in register.claims}
+    assert set(specs) == {f"claims__{stem}" for stem in files}
+    for stem in files:
+        assets = {c.asset for c in register.claims if c.source_file.stem == stem}
+        assert specs[f"claims__{stem}"].asset_key in {dg.AssetKey(a.split(".")) for a in assets}
         # blocking only orders the checks before publish; every result is WARN (never gates)
-        assert spec.blocking
+        assert specs[f"claims__{stem}"].blocking
 
 
 # --- verdicts follow the data ----------------------------------------------------------------
