@@ -170,6 +170,7 @@ def test_a_claim_that_cannot_be_evaluated_reports_its_error_and_writes_no_verdic
 def test_writing_a_run_twice_keeps_one_row_per_claim(warehouse_copy, register):
     with duckdb.connect(str(warehouse_copy)) as con:
         results = evaluate_claims(con, register.claims)
+        assert [(r.claim.id, r.error) for r in results if r.error] == []  # every claim evaluable
         write_claims(con, "rerun", results)
         write_claims(con, "rerun", results)
         count, distinct = con.execute(
