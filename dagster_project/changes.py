@@ -135,10 +135,11 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
     # moves only once it is rebuilt, so it is rebuilt in the same run
     downstream = dg.AssetSelection.assets(*stale).downstream().resolve(graph)
     selection = sorted((downstream & set(job_keys)) | {PUBLISH_KEY})
-    # the checks of what is rebuilt, and every consistency rule: the build changes, and publish
-    # only publishes a build checked after its last change (build_state.py)
+    # the checks of what is rebuilt, and every check of the build as a whole (the consistency
+    # rules, the claims): the build changes, and publish only publishes a build checked after
+    # its last change (build_state.py)
     checks = sorted(
-        (k for k in graph.asset_check_keys if k.asset_key in selection or k in _consistency_check_keys()),
+        (k for k in graph.asset_check_keys if k.asset_key in selection or k in whole_build_check_keys()),
         key=lambda k: k.to_user_string(),
     )
     reason = f"changed raw files: {', '.join(changed)}" if changed else "stale or missing assets"
@@ -146,10 +147,11 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
                 changed_files=changed)
 
 
-def _consistency_check_keys() -> set[dg.AssetCheckKey]:
+def whole_build_check_keys() -> set[dg.AssetCheckKey]:
+    from dagster_project.assets.claims import claim_checks
     from dagster_project.assets.quality import quality_checks
 
-    return {key for checks in quality_checks for key in checks.check_keys}
+    return {key for checks in (*quality_checks, *claim_checks) for key in checks.check_keys}
 
 
 def _stale_or_missing(instance: dg.DagsterInstance, defs: dg.Definitions, keys: list[dg.AssetKey]) -> list[dg.AssetKey]:

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from dagster_project.assets.claims import claim_checks
 from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.ingest import raw_assets, raw_file_sources
 from dagster_project.assets.publish import published_warehouse
@@ -12,7 +13,7 @@ from dagster_project.sensors import raw_files_changed
 
 defs = dg.Definitions(
     assets=[*raw_file_sources, *raw_assets, dbt_models, published_warehouse],
-    asset_checks=quality_checks,
+    asset_checks=[*quality_checks, *claim_checks],
     jobs=[nightly_refresh],
     schedules=[nightly_schedule],
     sensors=[raw_files_changed],

@@ -61,6 +61,20 @@ def failing_rows(db_path, run_id: str, check_name: str, limit: int = 5) -> list[
     return []
 
 
+def claims_tally(db_path) -> str:
+    """The newest run's verdicts on the reports' prose, e.g. `52 holds, 12 contradicted, ...`."""
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            if not _has_table(con, "quality", "latest_claims"):
+                return ""
+            rows = con.execute(
+                "select verdict, count(*) from quality.latest_claims group by verdict order by count(*) desc"
+            ).fetchall()
+    except duckdb.Error:
+        return ""
+    return ", ".join(f"{n} {verdict}" for verdict, n in rows)
+
+
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
@@ -145,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         print("checks: none ran (nothing they guard was rebuilt); the published build passed them when it was built")
+    tally = claims_tally(cfg.published_db)
+    if tally:
+        print(f"claims in the reports' prose (quality.latest_claims): {tally}")
     for schema, name, rows in warehouse_summary(cfg.published_db):
         print(f"  {schema}.{name:<45} {rows:>6} rows")
     return 0

@@ -78,7 +78,7 @@ def test_a_changed_devon_file_rebuilds_only_what_it_feeds_and_publishes_it(site)
     assert dg.AssetKey(["marts", "question"]) not in built and dg.AssetKey(["raw", "appendix__questions"]) not in built
 
 
-def test_in_a_partial_run_the_consistency_rules_run_after_the_build_changed(site):
+def test_in_a_partial_run_the_consistency_rules_and_claims_run_after_the_build_changed(site):
     env, _ = site
     path = Path(env["IW_RAW_DIR"]) / "appendix" / "descriptors.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("reactive way", "reactive manner", 1),
@@ -91,3 +91,4 @@ def test_in_a_partial_run_the_consistency_rules_run_after_the_build_changed(site
         steps = [r.event_log_entry.dagster_event.step_key for r in instance.get_records_for_run(
             run_id_of(result.stdout), of_type=dg.DagsterEventType.STEP_START).records]
     assert steps.index("great_expectations_suites") > steps.index("dbt_models")
+    assert steps.index("claims_register") > steps.index("dbt_models")
