@@ -47,11 +47,13 @@ idaci as (
 ),
 
 fig15 as (
-    select * from idaci where scenario_total = 867
+    select * from idaci
+    where scenario_total = 867
 ),
 
 fig16 as (
-    select * from idaci where scenario_total = 5000
+    select * from idaci
+    where scenario_total = 5000
 ),
 
 fig17 as (
@@ -128,8 +130,9 @@ final as (
         cast(rank() over (order by idaci_share_pct desc) as integer) as rank_idaci_share,
         cast(rank() over (order by difference_867 desc) as integer) as rank_difference_867,
         cast(rank() over (order by difference_5000 desc) as integer) as rank_difference_5000,
-        case when has_qa_data
-            then cast(rank() over (partition by has_qa_data order by qa_average_pct desc) as integer)
+        case
+            when has_qa_data
+                then cast(rank() over (partition by has_qa_data order by qa_average_pct desc) as integer)
         end as rank_qa_average
     from differences
 )

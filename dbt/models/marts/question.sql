@@ -25,14 +25,19 @@ mean_score_bands as (
 response_totals as (
     select
         question_id,
-        cast(sum(case when score is not null then leaders_managers_responses else 0 end) as integer) as valid_responses_leaders_managers,
-        cast(sum(case when score is not null then frontline_responses else 0 end) as integer) as valid_responses_frontline,
+        cast(sum(case when score is not null then leaders_managers_responses else 0 end) as integer)
+            as valid_responses_leaders_managers,
+        cast(sum(case when score is not null then frontline_responses else 0 end) as integer)
+            as valid_responses_frontline,
         cast(sum(case when score is not null then total_responses else 0 end) as integer) as valid_responses_total,
-        sum(case when score is not null then score * leaders_managers_responses else 0 end) as score_points_leaders_managers,
+        sum(case when score is not null then score * leaders_managers_responses else 0 end)
+            as score_points_leaders_managers,
         sum(case when score is not null then score * frontline_responses else 0 end) as score_points_frontline,
         sum(case when score is not null then score * total_responses else 0 end) as score_points_total,
-        cast(sum(case when response_code = 'dont_know' then total_responses else 0 end) as integer) as dont_know_responses,
-        cast(sum(case when response_code = 'not_applicable' then total_responses else 0 end) as integer) as not_applicable_responses,
+        cast(sum(case when response_code = 'dont_know' then total_responses else 0 end) as integer)
+            as dont_know_responses,
+        cast(sum(case when response_code = 'not_applicable' then total_responses else 0 end) as integer)
+            as not_applicable_responses,
         cast(sum(total_responses) as integer) as all_responses
     from responses
     group by question_id
@@ -45,9 +50,14 @@ recomputed_averages as (
         valid_responses_frontline,
         valid_responses_total,
         -- nullif: a leaders-only question could in principle have no front line scores at all
-        cast(cast(score_points_leaders_managers as decimal(18, 6)) / nullif(valid_responses_leaders_managers, 0) as decimal(6, 4)) as avg_score_leaders_managers,
-        cast(cast(score_points_frontline as decimal(18, 6)) / nullif(valid_responses_frontline, 0) as decimal(6, 4)) as avg_score_frontline,
-        cast(cast(score_points_total as decimal(18, 6)) / nullif(valid_responses_total, 0) as decimal(6, 4)) as avg_score_total,
+        cast(
+            cast(score_points_leaders_managers as decimal(18, 6))
+            / nullif(valid_responses_leaders_managers, 0) as decimal(6, 4)
+        ) as avg_score_leaders_managers,
+        cast(cast(score_points_frontline as decimal(18, 6)) / nullif(valid_responses_frontline, 0) as decimal(6, 4))
+            as avg_score_frontline,
+        cast(cast(score_points_total as decimal(18, 6)) / nullif(valid_responses_total, 0) as decimal(6, 4))
+            as avg_score_total,
         cast(100.0 * dont_know_responses / nullif(all_responses, 0) as decimal(5, 2)) as dont_know_pct,
         cast(100.0 * not_applicable_responses / nullif(all_responses, 0) as decimal(5, 2)) as not_applicable_pct
     from response_totals
@@ -56,7 +66,8 @@ recomputed_averages as (
 published_averages as (
     select
         question_id,
-        max(case when audience = 'leaders_managers' then avg_score_published end) as avg_score_leaders_managers_published,
+        max(case when audience = 'leaders_managers' then avg_score_published end)
+            as avg_score_leaders_managers_published,
         max(case when audience = 'frontline' then avg_score_published end) as avg_score_frontline_published,
         max(case when audience = 'total' then avg_score_published end) as avg_score_total_published
     from average_scores
@@ -66,11 +77,25 @@ published_averages as (
 trust_counts as (
     select
         mean_score_band_cells.question_id,
-        cast(sum(case when mean_score_bands.band_code is not null then mean_score_band_cells.trusts else 0 end) as integer) as responding_trusts,
-        cast(sum(case when mean_score_bands.is_above_midpoint then mean_score_band_cells.trusts else 0 end) as integer) as trusts_above_midpoint,
-        max(case when mean_score_band_cells.cell_code = 'total_above_midpoint' then mean_score_band_cells.trusts end) as trusts_above_midpoint_published,
-        max(case when mean_score_band_cells.cell_code = 'total_above_midpoint' then mean_score_band_cells.trusts_pct_published end) as trusts_above_midpoint_pct_published,
-        max(case when mean_score_band_cells.cell_code = 'missing_responses' then mean_score_band_cells.trusts end) as trusts_missing
+        cast(
+            sum(
+                case when mean_score_bands.band_code is not null then mean_score_band_cells.trusts else 0 end
+            ) as integer
+        ) as responding_trusts,
+        cast(
+            sum(case when mean_score_bands.is_above_midpoint then mean_score_band_cells.trusts else 0 end) as integer
+        ) as trusts_above_midpoint,
+        max(case when mean_score_band_cells.cell_code = 'total_above_midpoint' then mean_score_band_cells.trusts end)
+            as trusts_above_midpoint_published,
+        max(
+            case
+                when
+                    mean_score_band_cells.cell_code = 'total_above_midpoint'
+                    then mean_score_band_cells.trusts_pct_published
+            end
+        ) as trusts_above_midpoint_pct_published,
+        max(case when mean_score_band_cells.cell_code = 'missing_responses' then mean_score_band_cells.trusts end)
+            as trusts_missing
     from mean_score_band_cells
     left join mean_score_bands
         on mean_score_band_cells.cell_code = mean_score_bands.band_code

@@ -97,8 +97,9 @@ service_cells as (
         scored_options.maturity_score
     from marks
     inner join scored_options
-        on marks.item_code = scored_options.item_code
-        and marks.option_order = scored_options.option_order
+        on
+            marks.item_code = scored_options.item_code
+            and marks.option_order = scored_options.option_order
 ),
 
 answers as (
@@ -118,7 +119,7 @@ answers as (
         max(maturity_score) filter (where is_marked) as marked_maturity_score,
         string_agg(option_text, ' | ' order by option_order) filter (where is_marked) as marked_options_text,
         string_agg(option_text || ': ' || cell_text, ' | ' order by option_order)
-            filter (where is_split_cell) as split_answer_text,
+        filter (where is_split_cell) as split_answer_text,
         -- range over every option the service marked or wrote words against
         min(maturity_score) filter (where is_marked or is_split_cell) as maturity_score_low,
         max(maturity_score) filter (where is_marked or is_split_cell) as maturity_score_high
@@ -151,31 +152,44 @@ final as (
         choice_items.sub_item_text,
         classified_answers.answer_status,
         classified_answers.marked_option_count,
-        case when classified_answers.answer_status = 'single'
-            then classified_answers.marked_option_order end as option_order,
-        case when classified_answers.answer_status = 'single'
-            then classified_answers.marked_option_text end as option_text,
+        case
+            when classified_answers.answer_status = 'single'
+                then classified_answers.marked_option_order
+        end as option_order,
+        case
+            when classified_answers.answer_status = 'single'
+                then classified_answers.marked_option_text
+        end as option_text,
         classified_answers.marked_options_text,
         classified_answers.split_answer_text,
         classified_answers.scale_direction,
-        case when classified_answers.answer_status = 'single'
-            then classified_answers.marked_is_off_scale end as is_off_scale,
-        case when classified_answers.answer_status = 'single'
-            then classified_answers.marked_scale_rank end as scale_rank,
+        case
+            when classified_answers.answer_status = 'single'
+                then classified_answers.marked_is_off_scale
+        end as is_off_scale,
+        case
+            when classified_answers.answer_status = 'single'
+                then classified_answers.marked_scale_rank
+        end as scale_rank,
         classified_answers.scale_points,
-        case when classified_answers.answer_status = 'single'
-            then classified_answers.marked_maturity_score end as maturity_score,
+        case
+            when classified_answers.answer_status = 'single'
+                then classified_answers.marked_maturity_score
+        end as maturity_score,
         classified_answers.maturity_score_low,
         classified_answers.maturity_score_high,
         choice_items.source_document,
         choice_items.source_line,
-        case when classified_answers.answer_status = 'single'
-            then classified_answers.marked_option_source_line end as option_source_line
+        case
+            when classified_answers.answer_status = 'single'
+                then classified_answers.marked_option_source_line
+        end as option_source_line
     from choice_items
     cross join services
     left join classified_answers
-        on choice_items.item_code = classified_answers.item_code
-        and services.service_code = classified_answers.service_code
+        on
+            choice_items.item_code = classified_answers.item_code
+            and services.service_code = classified_answers.service_code
 )
 
 select

@@ -18,8 +18,10 @@ final as (
         cast(count(*) filter (where answer_status = 'single' and is_off_scale) as integer) as items_off_scale,
         cast(count(maturity_score) as integer) as items_scored,
         -- from rank and points, not the rounded maturity_score, so the mean carries no rounding
-        cast(avg((scale_rank - 1) / (scale_points - 1)) filter (where maturity_score is not null)
-            as decimal(5, 4)) as mean_maturity_score
+        cast(
+            avg((scale_rank - 1) / (scale_points - 1)) filter (where maturity_score is not null)
+            as decimal(5, 4)
+        ) as mean_maturity_score
     from sector
     group by service_code, section_no
 )
