@@ -100,9 +100,12 @@ class Plan:
     def describe(self) -> str:
         if self.kind == "full":
             return f"full run: {self.reason}"
-        what = f"rebuilding {len(self.selection) - 1} assets and publishing" if self.kind == "partial" \
-            else "re-publishing the unchanged build"
-        return f"{self.kind} run: {self.reason}; {what}; skipped {len(self.skipped)} up-to-date assets"
+        if self.kind == "verify":
+            return f"verify run: {self.reason}; re-publishing the unchanged build, {len(self.skipped)} assets up to date"
+        return (
+            f"partial run: {self.reason}; running {len(self.selection)} assets (publishing included), "
+            f"{len(self.skipped)} up to date"
+        )
 
 
 def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = False) -> Plan:
@@ -126,15 +129,18 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
     if published_state is None or published_state.value != file_state(settings().build_db):
         return whole("the build database changed since it was last published (a failed or killed run, or dbt by hand)")
 
+    graph = defs.resolve_asset_graph()
+    # publishing, and what reads the published file, run in every run
+    published = dg.AssetSelection.assets(PUBLISH_KEY).downstream().resolve(graph) & set(job_keys)
     stale = _stale_or_missing(instance, defs, job_keys)
     if not stale:
-        return Plan("verify", "no raw file and no code changed since the last build", [PUBLISH_KEY], [],
-                    skipped=[k for k in job_keys if k != PUBLISH_KEY], changed_files=changed)
-    graph = defs.resolve_asset_graph()
+        selection = sorted(published)
+        return Plan("verify", "no raw file and no code changed since the last build", selection, [],
+                    skipped=[k for k in job_keys if k not in published], changed_files=changed)
     # Dagster marks an asset stale when its own inputs or code moved; what is downstream of it
     # moves only once it is rebuilt, so it is rebuilt in the same run
     downstream = dg.AssetSelection.assets(*stale).downstream().resolve(graph)
-    selection = sorted((downstream & set(job_keys)) | {PUBLISH_KEY})
+    selection = sorted((downstream & set(job_keys)) | published)
     # the checks of what is rebuilt, and every check of the build as a whole (the consistency
     # rules, the claims): the build changes, and publish only publishes a build checked after
     # its last change (build_state.py)
