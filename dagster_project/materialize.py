@@ -72,6 +72,32 @@ def root_cause(error: dg.SerializableErrorInfo) -> str:
     return error.message.strip()
 
 
+def load_responses(instance: dg.DagsterInstance, defs: dg.Definitions, cfg, log) -> int:
+    """Run `responses_refresh` over the collections to (re)load; 1 if it failed, else 0."""
+    from dagster_project.responses.refresh import plan, run_tags
+
+    todo = plan(instance, cfg.raw_dir, cfg.responses_dir, cfg.build_db)
+    for collection in todo.generated:
+        print(f"generated the default SYNTHETIC collection {collection} in {cfg.responses_dir}")
+    if not todo.to_load:
+        return 0
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(log):
+        result = defs.resolve_job_def("responses_refresh").execute_in_process(
+            instance=instance, raise_on_error=False, tags=run_tags(todo.to_load),
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                print(f"FAILED {event.step_key}: {root_cause(event.step_failure_data.error)}", file=sys.stderr)
+        print(f"responses_refresh failed (run {result.run_id}); nothing was published", file=sys.stderr)
+        return 1
+    print(f"responses_refresh loaded {len(todo.to_load)} collections in {time.perf_counter() - started:.1f} s "
+          f"(run {result.run_id})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project.materialize", description=__doc__)
     parser.add_argument(
@@ -89,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     stdout_log.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with dg.DagsterInstance.get() as instance, open(stdout_log, "w", encoding="utf-8") as log:
+        if selection is None:  # the whole job: first load new or changed collections of answers
+            failed = load_responses(instance, defs, cfg, log)
+            if failed:
+                return failed
         with contextlib.redirect_stdout(log):
             result = defs.resolve_job_def("nightly_refresh").execute_in_process(
                 instance=instance,
