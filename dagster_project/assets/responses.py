@@ -25,6 +25,8 @@ from dagster_project.responses.contract import COLUMNS, ResponseFileError, colle
 from dagster_project.responses.load import drop_collections, label_tables, load_collection
 
 RESPONSES_KEY = dg.AssetKey(["raw", "responses__answers"])
+COLLECTIONS_KEY = dg.AssetKey(["raw", "responses__collections"])
+RESPONSES_KEYS = (RESPONSES_KEY, COLLECTIONS_KEY)
 response_collections = dg.DynamicPartitionsDefinition(name="response_collections")
 
 
@@ -32,27 +34,35 @@ response_collections = dg.DynamicPartitionsDefinition(name="response_collections
 warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=dg.BetaWarning)
 
 
-@dg.asset(
-    key=RESPONSES_KEY,
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            RESPONSES_KEY,
+            description=(
+                "Respondent-level answers, one row per answer, one partition per collection (file "
+                "<collection>.parquet or .csv in IW_RESPONSES_DIR). Collections whose id starts with "
+                "'synthetic-' are SYNTHETIC, generated from the published tables (python -m dagster_project.responses)."
+            ),
+            kinds={"parquet", "duckdb"},
+            metadata={
+                "dagster/column_schema": dg.TableSchema(
+                    columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in COLUMNS]
+                    + [dg.TableColumn("source_row", "BIGINT", description="Row of the collection's file (1-based).")]
+                )
+            },
+        ),
+        dg.AssetSpec(
+            COLLECTIONS_KEY,
+            description="One row per loaded collection: file, SHA-256, answers, respondents, is_synthetic.",
+            kinds={"duckdb"},
+        ),
+    ],
+    name="raw__responses",
     group_name="raw",
     partitions_def=response_collections,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    kinds={"parquet", "duckdb"},
-    description=(
-        "Respondent-level answers, one row per answer, one partition per collection (file "
-        "<collection>.parquet or .csv in IW_RESPONSES_DIR). Collections whose id starts with "
-        "'synthetic-' are SYNTHETIC, generated from the published tables (python -m dagster_project.responses)."
-    ),
-    metadata={
-        "dagster/column_schema": dg.TableSchema(
-            columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in COLUMNS]
-            + [dg.TableColumn("source_row", "BIGINT", description="Row of the collection's file (1-based).")]
-        )
-    },
 )
-def responses_answers(
-    context: dg.AssetExecutionContext, duckdb: DuckDBResource, build_lock: BuildLock
-) -> dg.MaterializeResult:
+def responses_answers(context: dg.AssetExecutionContext, duckdb: DuckDBResource, build_lock: BuildLock):
     folder = settings().responses_dir
     files = collection_files(folder)
     keys = context.partition_keys
@@ -74,24 +84,29 @@ def responses_answers(
         if gone:
             context.log.info(f"removed collections no longer registered: {', '.join(gone)}")
         label_tables(con)
-        total = con.execute("select count(*) from raw.responses__answers").fetchone()[0]
-    hashes = {c.collection: c.sha256 for c in loaded}
-    return dg.MaterializeResult(
+        total, collections = con.execute(
+            "select (select count(*) from raw.responses__answers), (select count(*) from raw.responses__collections)"
+        ).fetchone()
+    hashes = json.dumps({c.collection: c.sha256 for c in loaded}, sort_keys=True)
+    version = dg.DataVersion(hashlib.sha256(hashes.encode()).hexdigest())
+    yield dg.MaterializeResult(
+        asset_key=RESPONSES_KEY,
         metadata={
             "collections": ", ".join(keys),
             "answers_loaded": sum(c.rows for c in loaded),
             "respondents_loaded": sum(c.respondents for c in loaded),
             "synthetic": all(c.is_synthetic for c in loaded),
-            "file_sha256": json.dumps(hashes, sort_keys=True),
+            "file_sha256": hashes,
             "dagster/row_count": total,
         },
-        data_version=dg.DataVersion(hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()),
+        data_version=version,
     )
+    yield dg.MaterializeResult(asset_key=COLLECTIONS_KEY, metadata={"dagster/row_count": collections}, data_version=version)
 
 
 responses_refresh = dg.define_asset_job(
     name="responses_refresh",
-    selection=dg.AssetSelection.assets(RESPONSES_KEY),
+    selection=dg.AssetSelection.assets(*RESPONSES_KEYS),
     description="Check and load collections of respondent-level answers (one partition per collection).",
     tags={"iw/warehouse": "build"},
 )
