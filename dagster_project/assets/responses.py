@@ -22,7 +22,7 @@ from dagster_project.build_lock import BuildLock
 from dagster_project.build_state import record_change
 from dagster_project.config import settings
 from dagster_project.responses.contract import COLUMNS, ResponseFileError, collection_files
-from dagster_project.responses.load import drop_collections, label_tables, load_collection
+from dagster_project.responses.load import drop_collections, label_tables, load_collection, store_dir
 
 RESPONSES_KEY = dg.AssetKey(["raw", "responses__answers"])
 COLLECTIONS_KEY = dg.AssetKey(["raw", "responses__collections"])
@@ -40,10 +40,11 @@ warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=dg.Bet
             RESPONSES_KEY,
             description=(
                 "Respondent-level answers, one row per answer, one partition per collection (file "
-                "<collection>.parquet or .csv in IW_RESPONSES_DIR). Collections whose id starts with "
-                "'synthetic-' are SYNTHETIC, generated from the published tables (python -m dagster_project.responses)."
+                "<collection>.parquet or .csv in IW_RESPONSES_DIR), checked and kept as Parquet beside the build "
+                "database (responses/), which dbt reads. Collections whose id starts with 'synthetic-' are "
+                "SYNTHETIC, generated from the published tables (python -m dagster_project.responses)."
             ),
-            kinds={"parquet", "duckdb"},
+            kinds={"parquet"},
             metadata={
                 "dagster/column_schema": dg.TableSchema(
                     columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in COLUMNS]
@@ -64,6 +65,7 @@ warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=dg.Bet
 )
 def responses_answers(context: dg.AssetExecutionContext, duckdb: DuckDBResource, build_lock: BuildLock):
     folder = settings().responses_dir
+    store = store_dir(settings().build_db)
     files = collection_files(folder)
     keys = context.partition_keys
     absent = [k for k in keys if k not in files]
@@ -74,19 +76,17 @@ def responses_answers(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
     with duckdb.get_connection() as con:
         record_change(con, context.run_id, f"load responses {', '.join(keys)}")
         for key in keys:
-            collection = load_collection(con, files[key], context.run_id)
+            collection = load_collection(con, files[key], context.run_id, store)
             context.log.info(
                 f"loaded {collection.rows} answers of {collection.respondents} respondents from {collection.path}"
                 + (" (SYNTHETIC)" if collection.is_synthetic else "")
             )
             loaded.append(collection)
-        gone = drop_collections(con, registered)
+        gone = drop_collections(con, registered, store)
         if gone:
             context.log.info(f"removed collections no longer registered: {', '.join(gone)}")
         label_tables(con)
-        total, collections = con.execute(
-            "select (select count(*) from raw.responses__answers), (select count(*) from raw.responses__collections)"
-        ).fetchone()
+        total, collections = con.execute("select sum(answers), count(*) from raw.responses__collections").fetchone()
     hashes = json.dumps({c.collection: c.sha256 for c in loaded}, sort_keys=True)
     version = dg.DataVersion(hashlib.sha256(hashes.encode()).hexdigest())
     yield dg.MaterializeResult(
@@ -97,7 +97,8 @@ def responses_answers(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
             "respondents_loaded": sum(c.respondents for c in loaded),
             "synthetic": all(c.is_synthetic for c in loaded),
             "file_sha256": hashes,
-            "dagster/row_count": total,
+            "dagster/row_count": int(total or 0),
+            "checked_copies": dg.MetadataValue.path(str(store)),
         },
         data_version=version,
     )

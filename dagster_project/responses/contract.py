@@ -5,11 +5,11 @@ A collection is one round of the self-assessment (a year, say). Its answers live
 default ``.data/responses``); the file name is the collection's id and its partition key in
 Dagster. Ids of synthetic collections start with ``synthetic-``.
 
-Every file is checked before anything is loaded, with DuckDB (a collection holds some 450,000
-answers): the columns, then every value, then that no respondent answers a question twice and
-that a respondent stays in one trust and one audience. A bad file raises `ResponseFileError`
-naming the file, the row (1-based, the header not counted; a CSV's line is row + 1) and the
-column; the collection's previous rows stay loaded.
+Every file is checked before it is used, with DuckDB (a collection holds some 424,000 answers):
+its columns; then, in one pass grouped by respondent, every value, that no respondent answers a
+question twice, and that a respondent stays in one trust and one audience. A bad file raises
+`ResponseFileError` naming the file, the row (1-based, the header not counted; a CSV's line is
+row + 1) and the column; the collection's previously checked copy stays in use.
 """
 
 from __future__ import annotations
@@ -100,116 +100,118 @@ def _sql_list(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-def _read_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Check the columns, then read the file into temp table `incoming` (raw values, with row)."""
-    con.execute("drop table if exists incoming")
-    if path.suffix == ".parquet":
-        try:
-            names = [d[0] for d in con.execute("select * from read_parquet(?) limit 0", [str(path)]).description]
-        except duckdb.Error as exc:
-            raise ResponseFileError(path, None, None, f"not a readable Parquet file ({exc})") from None
-    else:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            header = handle.readline().rstrip("\n")
-        names = header.split(",") if header else []
+def _columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    try:
+        if path.suffix == ".parquet":
+            return [d[0] for d in con.execute("select * from read_parquet(?) limit 0", [str(path)]).description]
+    except duckdb.Error as exc:
+        raise ResponseFileError(path, None, None, f"not a readable Parquet file ({exc})") from None
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        header = handle.readline().rstrip("\n")
+    return header.split(",") if header else []
+
+
+def stage_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -> None:
+    """Check the columns of `path` and write its rows, typed and in file order, to the Parquet
+    file `staged` (a CSV is converted; a value that does not convert becomes null and is
+    reported by `check_collection` with the file's own value)."""
+    names = _columns(con, path)
     missing = [c for c in COLUMN_NAMES if c not in names]
     if missing:
         raise ResponseFileError(path, None, missing[0], f"missing column; expected the columns {', '.join(COLUMN_NAMES)}")
     extra = [c for c in names if c not in COLUMN_NAMES]
     if extra:
         raise ResponseFileError(path, None, extra[0], f"unexpected column; expected the columns {', '.join(COLUMN_NAMES)}")
-    columns = ", ".join(COLUMN_NAMES)
     if path.suffix == ".parquet":
-        con.execute(
-            f"create temp table incoming as select file_row_number + 1 as source_row, {columns} "
-            "from read_parquet(?, file_row_number = true)", [str(path)]
-        )
+        source = "read_parquet(?)"
     else:
         varchar = ", ".join(f"'{c}': 'VARCHAR'" for c in names)
-        try:
-            con.execute(
-                "create temp table incoming_text as select * from read_csv(?, header = true, auto_detect = false, "
-                f"delim = ',', quote = '\"', escape = '\"', columns = {{{varchar}}})", [str(path)]
-            )
-        except duckdb.Error as exc:
-            raise ResponseFileError(path, None, None, f"not a readable CSV file ({exc})") from None
-        # a table keeps the file's order, so rowid + 1 is the row
-        con.execute(f"create temp table incoming as select rowid + 1 as source_row, {columns} from incoming_text")
-        con.execute("drop table incoming_text")
+        source = (f"read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+                  f"columns = {{{varchar}}})")
+    typed = ", ".join(f"try_cast({c.name} as {c.type}) as {c.name}" for c in COLUMNS)
+    try:
+        # insertion order is kept (DuckDB's default), so row n of `staged` is row n of `path`
+        con.execute(f"copy (select {typed} from {source}) to '{staged}' (format parquet, compression zstd)", [str(path)])
+    except duckdb.Error as exc:
+        raise ResponseFileError(path, None, None, f"not readable as the contract's columns ({exc})") from None
 
 
-def _check_values(con: duckdb.DuckDBPyConnection, path: Path, collection: str) -> None:
+def _original_value(con: duckdb.DuckDBPyConnection, path: Path, column: str, row: int) -> object:
+    if path.suffix == ".parquet":
+        query = f"select {column} from read_parquet(?, file_row_number = true) where file_row_number = {row - 1}"
+    else:
+        query = f"select {column} from read_csv(?, header = true, all_varchar = true) limit 1 offset {row - 1}"
+    found = con.execute(query, [str(path)]).fetchone()
+    return found[0] if found else None
+
+
+def check_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -> LoadedCollection:
+    """Check every value of the staged rows of `path` in one pass (grouped by respondent)."""
+    collection = path.stem
     checks = [
-        ("collection", "collection is null or cast(collection as varchar) <> $collection", f"the collection id {collection!r} (the file's name)"),
-        ("trust_code", f"trust_code is null or cast(trust_code as varchar) not in {_sql_list(TRUST_CODES)}", "a trust code T001 to T150"),
-        ("respondent_id", "respondent_id is null or coalesce(try_cast(respondent_id as bigint), 0) < 1", "a respondent id, a whole number of at least 1"),
-        ("audience", f"audience is null or cast(audience as varchar) not in {_sql_list(AUDIENCES)}", "one of " + ", ".join(AUDIENCES)),
-        ("question_id", "question_id is null or try_cast(question_id as integer) is null or try_cast(question_id as integer) not between 1 and 59"
-         " or try_cast(question_id as double) <> try_cast(question_id as integer)", "a question number 1 to 59"),
-        ("answer", f"answer is null or cast(answer as varchar) not in {_sql_list(ANSWERS)}", "one of " + ", ".join(ANSWERS)),
+        ("collection", f"collection is distinct from '{collection}'", f"the collection id {collection!r} (the file's name)"),
+        ("trust_code", f"trust_code is null or trust_code not in {_sql_list(TRUST_CODES)}", "a trust code T001 to T150"),
+        ("respondent_id", "respondent_id is null or respondent_id < 1", "a respondent id, a whole number of at least 1"),
+        ("audience", f"audience is null or audience not in {_sql_list(AUDIENCES)}", "one of " + ", ".join(AUDIENCES)),
+        ("question_id", "question_id is null or question_id not between 1 and 59", "a question number 1 to 59"),
+        ("answer", f"answer is null or answer not in {_sql_list(ANSWERS)}", "one of " + ", ".join(ANSWERS)),
     ]
-    flags = ", ".join(f"min(source_row) filter (where {condition}) as {name}" for name, condition, _ in checks)
-    first_bad = con.execute(f"select {flags} from incoming", {"collection": collection}).fetchone()
-    bad = [(row, name, expected) for (name, _, expected), row in zip(checks, first_bad) if row is not None]
+    first_bad = ", ".join(f"min(first_bad_{name}) as {name}" for name, _, _ in checks)
+    per_respondent = ", ".join(f"min(row) filter (where {condition}) as first_bad_{name}" for name, condition, _ in checks)
+    # one pass: per respondent, the first row of each kind of bad value, and whether the
+    # respondent repeats a question (question_id < 64: its questions fit one 64-bit mask) or
+    # changes trust or audience
+    found = con.execute(
+        f"select count(*), sum(answers), {first_bad}, "
+        "       count(*) filter (where answers <> bit_count(questions)), "
+        "       count(*) filter (where trusts > 1 or audiences > 1) "
+        f"from (select respondent_id, count(*) as answers, {per_respondent}, "
+        "              bit_or(cast(1 as ubigint) << least(greatest(question_id, 0), 63)) as questions, "
+        "              count(distinct trust_code) as trusts, count(distinct audience) as audiences "
+        "       from (select *, file_row_number + 1 as row from read_parquet(?, file_row_number = true)) "
+        "       group by respondent_id)",
+        [str(staged)],
+    ).fetchone()
+    respondents, rows, bad_rows, repeats, movers = found[0], found[1] or 0, found[2:-2], found[-2], found[-1]
+    if rows == 0:
+        raise ResponseFileError(path, 1, None, "no answers in the file")
+    bad = [(row, name, expected) for (name, _, expected), row in zip(checks, bad_rows) if row is not None]
     if bad:
         row, name, expected = min(bad)
-        value = con.execute(f"select cast({name} as varchar) from incoming where source_row = ?", [row]).fetchone()[0]
-        raise ResponseFileError(path, row, name, f"expected {expected}, found {value!r}")
-
-
-def _check_respondents(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    # question_id < 64: a respondent's questions fit one 64-bit mask; a repeat leaves count > bits
-    con.execute(
-        "create or replace temp table typed as select source_row, cast(collection as varchar) as collection, "
-        "cast(trust_code as varchar) as trust_code, cast(respondent_id as bigint) as respondent_id, "
-        "cast(audience as varchar) as audience, cast(question_id as integer) as question_id, "
-        "cast(answer as varchar) as answer from incoming"
-    )
-    con.execute("drop table incoming")
-    suspect = con.execute(
-        "select count(*) filter (where answers <> bit_count(questions)), "
-        "count(*) filter (where trusts or audiences) from ("
-        "  select count(*) as answers, bit_or(cast(1 as ubigint) << question_id) as questions, "
-        "         min(trust_code) <> max(trust_code) as trusts, min(audience) <> max(audience) as audiences "
-        "  from typed group by respondent_id)"
-    ).fetchone()
-    if suspect[0]:
+        raise ResponseFileError(path, row, name, f"expected {expected}, found {_original_value(con, path, name, row)!r}")
+    answers = f"(select *, file_row_number + 1 as row from read_parquet('{staged}', file_row_number = true))"
+    if repeats:
         row, respondent, question, first = con.execute(
-            "select source_row, respondent_id, question_id, first_row from ("
-            "  select *, min(source_row) over (partition by respondent_id, question_id) as first_row from typed"
-            "  where respondent_id in (select respondent_id from typed group by respondent_id"
+            f"select row, respondent_id, question_id, first_row from ("
+            f"  select *, min(row) over (partition by respondent_id, question_id) as first_row from {answers}"
+            f"  where respondent_id in (select respondent_id from {answers} group by respondent_id"
             "                          having count(*) <> count(distinct question_id)))"
-            " where source_row <> first_row order by source_row limit 1"
+            " where row <> first_row order by row limit 1"
         ).fetchone()
         raise ResponseFileError(
             path, row, "question_id", f"respondent {respondent} answers question {question} twice (first on row {first})"
         )
-    if suspect[1]:
+    if movers:
         row, column, value, expected, first = con.execute(
-            "with firsts as (select respondent_id, arg_min(trust_code, source_row) as trust_code, "
-            "                       arg_min(audience, source_row) as audience, min(source_row) as first_row "
-            "                from typed group by respondent_id) "
-            "select t.source_row, case when t.trust_code <> f.trust_code then 'trust_code' else 'audience' end, "
+            f"with firsts as (select respondent_id, arg_min(trust_code, row) as trust_code, "
+            f"                       arg_min(audience, row) as audience, min(row) as first_row "
+            f"                from {answers} group by respondent_id) "
+            "select t.row, case when t.trust_code <> f.trust_code then 'trust_code' else 'audience' end, "
             "       case when t.trust_code <> f.trust_code then t.trust_code else t.audience end, "
             "       case when t.trust_code <> f.trust_code then f.trust_code else f.audience end, f.first_row "
-            "from typed as t join firsts as f using (respondent_id) "
-            "where t.trust_code <> f.trust_code or t.audience <> f.audience order by t.source_row limit 1"
+            f"from {answers} as t join firsts as f using (respondent_id) "
+            "where t.trust_code <> f.trust_code or t.audience <> f.audience order by t.row limit 1"
         ).fetchone()
         raise ResponseFileError(
             path, row, column, f"a respondent keeps one {column}: expected {expected!r} as on row {first}, found {value!r}"
         )
+    return LoadedCollection(collection, path, int(rows), int(respondents), file_sha256(path))
 
 
-def read_collection(con: duckdb.DuckDBPyConnection, path: Path) -> LoadedCollection:
-    """Check the file against the contract; leave its rows, typed, in temp table `typed`."""
+def read_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -> LoadedCollection:
+    """Check the file against the contract, writing its typed rows to `staged` on the way."""
     path = Path(path)
     if not path.exists():
         raise ResponseFileError(path, None, None, "file not found")
-    collection = path.stem
-    _read_file(con, path)
-    if con.execute("select count(*) from incoming").fetchone()[0] == 0:
-        raise ResponseFileError(path, 1, None, "no answers in the file")
-    _check_values(con, path, collection)
-    _check_respondents(con, path)
-    rows, respondents = con.execute("select count(*), count(distinct respondent_id) from typed").fetchone()
-    return LoadedCollection(collection, path, rows, respondents, file_sha256(path))
+    stage_collection(con, path, staged)
+    return check_collection(con, path, staged)

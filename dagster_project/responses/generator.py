@@ -36,8 +36,7 @@ DEFAULT_SEED = 1
 # trusts without leaders and managers: "two Children's Trusts did not supply any leaders and managers"
 TRUSTS_WITHOUT_LEADERS = 2
 SYNTHETIC_NOTE = (
-    "SYNTHETIC answers generated from the published appendix tables by dagster_project.responses; "
-    "not real responses. Only their aggregates are meaningful, and only as a reproduction of the published tables."
+    "SYNTHETIC answers generated from the published appendix tables by dagster_project.responses; not real responses."
 )
 
 

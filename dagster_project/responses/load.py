@@ -1,27 +1,36 @@
-"""Load checked collections into the build database: `raw.responses__answers` (one row per
-answer, all collections) and `raw.responses__collections` (one row per collection)."""
+"""Keep the checked collections: a checked copy of each collection's file in the store (Parquet,
+typed, in the file's row order; what dbt reads) and one row per collection in
+`raw.responses__collections` of the build database.
+
+The answers themselves stay in Parquet: the warehouse holds what is computed from them, and the
+published file BI reads holds no respondent-level row.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
 import duckdb
 
 from dagster_project.build_state import utc_now
 from dagster_project.responses.contract import SYNTHETIC_PREFIX, LoadedCollection, read_collection
-from dagster_project.responses.generator import SYNTHETIC_NOTE
 
-ANSWERS_TABLE = "raw.responses__answers"
 COLLECTIONS_TABLE = "raw.responses__collections"
+SYNTHETIC_LABEL = (
+    "SYNTHETIC answers generated from the published appendix tables by dagster_project.responses; "
+    "not real responses. Only their aggregates are meaningful, and only as a reproduction of the published tables."
+)
+
+
+def store_dir(build_db: Path) -> Path:
+    """Checked copies of the collections, beside the build database (dbt's source reads them)."""
+    return Path(build_db).parent / "responses"
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
-    con.execute(
-        f"create table if not exists {ANSWERS_TABLE} (collection varchar not null, trust_code varchar not null, "
-        "respondent_id bigint not null, audience varchar not null, question_id integer not null, "
-        "answer varchar not null, source_row bigint not null)"
-    )
     con.execute(
         f"create table if not exists {COLLECTIONS_TABLE} (collection varchar not null primary key, "
         "file_name varchar not null, file_sha256 varchar not null, answers bigint not null, "
@@ -40,51 +49,52 @@ def loaded_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute(f"select collection, file_sha256 from {COLLECTIONS_TABLE}").fetchall())
 
 
-def load_collection(con: duckdb.DuckDBPyConnection, path, run_id: str) -> LoadedCollection:
-    """Check one collection file, then replace its rows; a bad file changes nothing."""
+def load_collection(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, store: Path) -> LoadedCollection:
+    """Check one collection file, then replace its checked copy; a bad file changes nothing."""
     ensure_tables(con)
-    loaded = read_collection(con, path)  # raises before anything is replaced
-    con.execute("begin transaction")
+    store.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    staged = store / f"{path.stem}.parquet.tmp"  # not matched by the store's *.parquet
     try:
-        con.execute(f"delete from {ANSWERS_TABLE} where collection = ?", [loaded.collection])
-        con.execute(
-            f"insert into {ANSWERS_TABLE} select collection, trust_code, respondent_id, audience, question_id, "
-            "answer, source_row from typed order by source_row"
-        )
-        con.execute(f"delete from {COLLECTIONS_TABLE} where collection = ?", [loaded.collection])
-        con.execute(
-            f"insert into {COLLECTIONS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [loaded.collection, loaded.path.name, loaded.sha256, loaded.rows, loaded.respondents,
-             loaded.is_synthetic, utc_now(), run_id],
-        )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+        loaded = read_collection(con, path, staged)  # raises before anything is replaced
+        con.execute("begin transaction")
+        try:
+            con.execute(f"delete from {COLLECTIONS_TABLE} where collection = ?", [loaded.collection])
+            con.execute(
+                f"insert into {COLLECTIONS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [loaded.collection, path.name, loaded.sha256, loaded.rows, loaded.respondents,
+                 loaded.is_synthetic, utc_now(), run_id],
+            )
+            os.replace(staged, store / f"{loaded.collection}.parquet")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
     finally:
-        con.execute("drop table if exists typed")
+        staged.unlink(missing_ok=True)
     return loaded
 
 
-def drop_collections(con: duckdb.DuckDBPyConnection, keep: Iterable[str]) -> list[str]:
+def drop_collections(con: duckdb.DuckDBPyConnection, keep: Iterable[str], store: Path) -> list[str]:
     """Remove the collections not in `keep` (their files are gone); return their ids."""
     ensure_tables(con)
     keep = set(keep)
-    gone = [c for (c,) in con.execute(f"select collection from {COLLECTIONS_TABLE} order by 1").fetchall() if c not in keep]
+    listed = {c for (c,) in con.execute(f"select collection from {COLLECTIONS_TABLE}").fetchall()}
+    stored = {p.stem for p in store.glob("*.parquet")} if store.is_dir() else set()
+    gone = sorted((listed | stored) - keep)
     for collection in gone:
-        con.execute(f"delete from {ANSWERS_TABLE} where collection = ?", [collection])
         con.execute(f"delete from {COLLECTIONS_TABLE} where collection = ?", [collection])
+        (store / f"{collection}.parquet").unlink(missing_ok=True)
     return gone
 
 
 def label_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Table comments that say which collections are synthetic (BI tools show them)."""
-    synthetic = con.execute(
+    """A table comment that says which collections are synthetic (BI tools show it)."""
+    synthetic, total = con.execute(
         f"select count(*) filter (where is_synthetic), count(*) from {COLLECTIONS_TABLE}"
     ).fetchone()
     label = (
-        f"{synthetic[0]} of {synthetic[1]} collections are SYNTHETIC (ids starting '{SYNTHETIC_PREFIX}', "
-        f"is_synthetic in {COLLECTIONS_TABLE}): {SYNTHETIC_NOTE}"
+        f"One row per checked collection of answers. {synthetic} of {total} collections are SYNTHETIC "
+        f"(ids starting '{SYNTHETIC_PREFIX}', is_synthetic): {SYNTHETIC_LABEL}"
     ).replace("'", "''")
-    con.execute(f"comment on table {ANSWERS_TABLE} is 'Respondent-level answers, one row per answer. {label}'")
-    con.execute(f"comment on table {COLLECTIONS_TABLE} is 'One row per loaded collection of answers. {label}'")
+    con.execute(f"comment on table {COLLECTIONS_TABLE} is '{label}'")

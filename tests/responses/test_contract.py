@@ -28,13 +28,13 @@ def write_csv(folder: Path, rows: list[str], header: str = HEADER, name: str = "
 
 def rejection(path: Path) -> ResponseFileError:
     with duckdb.connect() as con, pytest.raises(ResponseFileError) as caught:
-        read_collection(con, path)
+        read_collection(con, path, path.with_name("staged.parquet"))
     return caught.value
 
 
 def test_a_well_formed_file_is_read_with_its_rows_and_respondents(tmp_path):
     with duckdb.connect() as con:
-        loaded = read_collection(con, write_csv(tmp_path, GOOD_ROWS))
+        loaded = read_collection(con, write_csv(tmp_path, GOOD_ROWS), tmp_path / "staged.parquet")
     assert (loaded.collection, loaded.rows, loaded.respondents, loaded.is_synthetic) == ("c2024", 4, 3, False)
 
 
@@ -96,14 +96,20 @@ def test_a_parquet_file_names_the_row_of_the_bad_answer(tmp_path):
     assert (error.row, error.column) == (1234, "answer")
 
 
-def test_a_bad_file_leaves_the_collections_loaded_rows_as_they_were(tmp_path):
-    database = tmp_path / "build.duckdb"
+def test_a_bad_file_leaves_the_collections_checked_copy_as_it_was(tmp_path):
+    database, store = tmp_path / "build.duckdb", tmp_path / "store"
     with duckdb.connect(str(database)) as con:
-        load_collection(con, write_csv(tmp_path, GOOD_ROWS), "run-1")
+        first = load_collection(con, write_csv(tmp_path, GOOD_ROWS), "run-1", store)
         bad = write_csv(tmp_path, GOOD_ROWS + ["c2024,T001,1,leaders_managers,1,score_2"])
         with pytest.raises(ResponseFileError):
-            load_collection(con, bad, "run-2")
-        assert con.execute("select count(*), min(collection) from raw.responses__answers").fetchone() == (4, "c2024")
+            load_collection(con, bad, "run-2", store)
+        assert con.execute("select file_sha256, run_id from raw.responses__collections").fetchall() == [
+            (first.sha256, "run-1")
+        ]
+        assert con.execute(f"select count(*), min(answer) from read_parquet('{store}/*.parquet')").fetchone() == (
+            4, "dont_know"
+        )
+    assert sorted(p.name for p in store.iterdir()) == ["c2024.parquet"]
 
 
 def test_two_files_for_one_collection_are_an_error(tmp_path):

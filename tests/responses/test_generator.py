@@ -127,7 +127,7 @@ def test_trusts_mean_scores_fall_into_the_published_bands_with_the_published_mis
 
 def test_the_collection_meets_the_respondent_level_contract(collection):
     with duckdb.connect() as con:
-        loaded = read_collection(con, collection)
+        loaded = read_collection(con, collection, collection.with_name("staged.parquet"))
     assert loaded.is_synthetic and loaded.rows == _query(collection, "select count(*) from answers")[0][0]
 
 

@@ -85,9 +85,17 @@ def test_the_regenerated_tables_are_labelled_synthetic_in_the_published_warehous
         ).fetchall())
         flags = con.execute("select distinct is_synthetic from marts.band_from_responses").fetchall()
     assert flags == [(True,)]
-    for table in ("raw.responses__answers", "marts.band_from_responses", "marts.question_from_responses",
+    for table in ("raw.responses__collections", "marts.band_from_responses", "marts.question_from_responses",
                   "marts.answer_count_from_responses"):
         assert "SYNTHETIC" in comments[table], table
+
+
+def test_no_respondent_level_row_is_published(warehouse):
+    with duckdb.connect(str(warehouse.published_db), read_only=True) as con:
+        objects = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables where table_name like '%answers%'"
+        ).fetchall()
+    assert objects == []
 
 
 def test_the_regenerated_vs_published_rule_ran_and_passed(warehouse):

@@ -1,7 +1,6 @@
--- the one pass over every answer for the response tables: counts per collection, question,
--- answer and audience (7 answers x 2 audiences per question)
-with answers as (
-    select * from {{ ref('stg_responses__answers') }}
+-- the response tables' grain: counts per collection, question and answer, by audience
+with cell_counts as (
+    select * from {{ ref('int_responses__cell_counts') }}
 ),
 
 counted as (
@@ -9,10 +8,10 @@ counted as (
         collection,
         question_id,
         response_code,
-        cast(count(*) filter (where audience = 'leaders_managers') as integer) as leaders_managers_responses,
-        cast(count(*) filter (where audience = 'frontline') as integer) as frontline_responses,
-        cast(count(*) as integer) as total_responses
-    from answers
+        cast(sum(answers) filter (where audience = 'leaders_managers') as integer) as leaders_managers_responses,
+        cast(sum(answers) filter (where audience = 'frontline') as integer) as frontline_responses,
+        cast(sum(answers) as integer) as total_responses
+    from cell_counts
     group by collection, question_id, response_code
 )
 

@@ -1,7 +1,7 @@
--- the one pass over every answer for the band tables: each trust's scores 1-5 on each question
--- (leaders and managers and front line together; not applicable / don't know left out)
-with answers as (
-    select * from {{ ref('stg_responses__answers') }}
+-- the band tables' grain: each trust's scores 1-5 on each question (leaders and managers and
+-- front line together; not applicable / don't know left out)
+with cell_counts as (
+    select * from {{ ref('int_responses__cell_counts') }}
 ),
 
 trust_scores as (
@@ -9,9 +9,9 @@ trust_scores as (
         collection,
         question_id,
         trust_code,
-        cast(count(*) as integer) as scored_answers,
-        cast(sum(score) as integer) as score_points
-    from answers
+        cast(sum(answers) as integer) as scored_answers,
+        cast(sum(score * answers) as integer) as score_points
+    from cell_counts
     where score is not null
     group by collection, question_id, trust_code
 )

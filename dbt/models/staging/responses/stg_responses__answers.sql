@@ -1,3 +1,7 @@
+-- ephemeral: the answers stay in their checked Parquet files; models that need them read them
+-- through this CTE, and no view in the warehouse points at the files
+{{ config(materialized='ephemeral') }}
+
 with source as (
     select * from {{ source('raw', 'responses__answers') }}
 ),
@@ -12,10 +16,8 @@ renamed as (
         -- attributes
         audience,
         answer as response_code,
-        -- numerics
-        case when answer like 'score\_%' escape '\' then cast(right(answer, 1) as integer) end as score,
         -- provenance
-        source_row
+        file_row_number + 1 as source_row
     from source
 )
 
