@@ -8,8 +8,8 @@ A collection always holds the published number of answers (424,071: every one of
 needed to reproduce the printed tables), so a size is met with the nearest whole number of
 collections. Per size, in a fresh build database, each measured in its own process:
 
-* ingest: the responses asset's code (`load_collection`: contract checks, then load) over every
-  collection file into raw.responses__answers;
+* ingest: the responses asset's code (`load_collection`: the contract's checks, then the checked
+  Parquet copy beside the build database) over every collection file;
 * dbt: `dbt run` of the responses models (staging views, the two passes over the answers, the
   three marts and the cell-by-cell comparison), wall time including dbt's start-up, and the
   models' own execution time from run_results.json;
@@ -38,10 +38,10 @@ sys.path.insert(0, str(ROOT))
 INGEST = """
 import sys, duckdb
 from pathlib import Path
-from dagster_project.responses.load import load_collection, label_tables
+from dagster_project.responses.load import load_collection, label_tables, store_dir
 with duckdb.connect(sys.argv[1]) as con:
     for path in sys.argv[2:]:
-        load_collection(con, Path(path), "benchmark")
+        load_collection(con, Path(path), "benchmark", store_dir(Path(sys.argv[1])))
     label_tables(con)
 """
 BARE = """
@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         for size, k in zip(sizes, counts):
             files = [str(c.path) for c in generated[:k]]
             answers = k * per_collection
-            db = work / f"build_{k}.duckdb"
+            db = work / f"build_{k}" / "warehouse.duckdb"
+            db.parent.mkdir()
             env = {**os.environ, "IW_BUILD_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
                    "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
             run_measured([sys.executable, "-c", SETUP, str(db)], env)
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             generate_s = sum(c.seconds for c in generated[:k])
             rows.append((size, answers, k, generate_s, ingest_s, dbt_s, models_s, bare_s, ingest_rss, dbt_rss, bare_rss))
             print(f"  {answers:,} answers done", flush=True)
-            db.unlink()
+            shutil.rmtree(db.parent)
 
         print()
         print("| target | answers | collections | generate s | ingest s | dbt s (models) | ingest+dbt s | bare group-by s "

@@ -48,6 +48,36 @@ COLUMNS: tuple[ContractColumn, ...] = (
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 
 
+def dictionary_section() -> str:
+    """The contract's section of raw/README.md (the data dictionary)."""
+    rows = "".join(f"| `{c.name}` | {c.type} | no | {c.allowed} | {c.description} |\n" for c in COLUMNS)
+    return f"""
+## Respondent-level answers (`<collection>.parquet` or `.csv`, outside raw/)
+
+One row per answer to the appendix's 59 questions: who answered (trust, respondent, audience),
+which question, and the answer. One file per collection (a round of the self-assessment), named
+by the collection's id, in the folder `IW_RESPONSES_DIR` (default `.data/responses/`, not
+committed: a collection holds some 424,000 answers). Parquet, or CSV with a header row (UTF-8,
+comma-separated). The real answers are not held: `make run` generates one SYNTHETIC collection,
+`synthetic-seed1-001`, from the published tables when the folder holds none
+(`python -m dagster_project.responses --collections K --seed S` writes more). Synthetic files are
+named `synthetic-…` and carry the Parquet key-value metadata `synthetic = true`; their answers
+reproduce the printed tables and nothing else (the lost per-sector charts are not generated).
+
+Partition key of the Dagster asset `raw/responses__answers` (one partition per collection). The
+checked copy of each file is kept as Parquet beside the build database (`responses/`), read in
+place by dbt; `raw.responses__collections` lists the collections with each file's SHA-256.
+
+| column | type | null allowed | values checked on ingest | meaning |
+|---|---|---|---|---|
+{rows}
+Also checked on ingest: exactly these columns; no respondent answers a question twice; a
+respondent keeps one trust and one audience. A bad file fails naming the file, the row (1-based,
+header not counted; a CSV's line is row + 1) and the column, and the collection's previous
+checked copy stays in use.
+"""
+
+
 class ResponseFileError(ValueError):
     """A responses file that does not meet the contract; names file, row and column."""
 
