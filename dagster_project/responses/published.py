@@ -16,8 +16,6 @@ from dagster_project.raw_files import validate_csv
 
 AUDIENCES = ("leaders_managers", "frontline")
 ANSWERS = ("score_1", "score_2", "score_3", "score_4", "score_5", "not_applicable", "dont_know")
-# score of each answer code; None for the two answers that carry no score
-ANSWER_SCORES = {code: (int(code[-1]) if code.startswith("score_") else None) for code in ANSWERS}
 BAND_CODES = ("below_2_5", "from_2_5_to_2_8", "from_2_8_to_3_0", "from_3_0_to_3_2", "from_3_2_to_3_5", "from_3_5")
 # [lower, upper) of each band in tenths of a point, as in dbt/seeds/mean_score_bands.csv
 # (lower bound inclusive, upper exclusive; open ends as the whole 1-5 range)

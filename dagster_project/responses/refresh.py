@@ -17,7 +17,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from dagster_project.assets.responses import response_collections
 from dagster_project.responses.contract import collection_files, file_sha256
 from dagster_project.responses.generator import DEFAULT_SEED, generate_collections
-from dagster_project.responses.load import loaded_hashes
+from dagster_project.responses.load import loaded_hashes, store_dir
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,11 @@ def plan(instance: dg.DagsterInstance, raw_dir: Path, responses_dir: Path, build
         with contextlib.suppress(duckdb.Error), duckdb.connect(str(build_db), read_only=True) as con:
             loaded = loaded_hashes(con)
     stale = set(loaded) - set(files)
-    changed = {k for k, path in files.items() if loaded.get(k) != file_sha256(path)}
+    store = store_dir(build_db)
+    changed = {
+        k for k, path in files.items()
+        if loaded.get(k) != file_sha256(path) or not (store / f"{k}.parquet").exists()
+    }
     order = instance.get_dynamic_partitions(name)
     to_load = [k for k in order if k in changed]
     if stale and not to_load:  # a collection was removed: one run drops its rows
