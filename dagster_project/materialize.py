@@ -76,7 +76,13 @@ def load_responses(instance: dg.DagsterInstance, defs: dg.Definitions, cfg, log)
     """Run `responses_refresh` over the collections to (re)load; 1 if it failed, else 0."""
     from dagster_project.responses.refresh import plan, run_tags
 
-    todo = plan(instance, cfg.raw_dir, cfg.responses_dir, cfg.build_db)
+    try:
+        todo = plan(instance, cfg.raw_dir, cfg.responses_dir, cfg.build_db)
+    except (ValueError, RuntimeError) as exc:
+        # e.g. a malformed raw CSV, which the synthetic generator reads: the nightly job's ingest
+        # reports every bad raw file with its line and column
+        print(f"responses not loaded: {exc}", file=sys.stderr)
+        return 0
     for collection in todo.generated:
         print(f"generated the default SYNTHETIC collection {collection} in {cfg.responses_dir}")
     if not todo.to_load:

@@ -1,3 +1,7 @@
+-- ephemeral, like the answers: staging views are built on raw tables the ingest assets load, and
+-- this one exists only once a collection has been loaded
+{{ config(materialized='ephemeral') }}
+
 with source as (
     select * from {{ source('raw', 'responses__collections') }}
 ),
