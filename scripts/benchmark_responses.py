@@ -46,12 +46,12 @@ with duckdb.connect(sys.argv[1]) as con:
 """
 BARE = """
 import sys, duckdb
-with duckdb.connect() as con:
-    rows = con.execute(
-        "select collection, question_id, trust_code, audience, answer, count(*) as answers "
-        "from read_parquet(?) group by all", [sys.argv[1:]]
-    ).fetchall()
-print(len(rows))
+with duckdb.connect() as con:  # the result stays in DuckDB, as dbt's tables do
+    con.execute(
+        "create table cell_counts as select collection, question_id, trust_code, audience, answer, "
+        "count(*) as answers from read_parquet(?) group by all", [sys.argv[1:]]
+    )
+    print(con.execute("select count(*) from cell_counts").fetchone()[0])
 """
 SETUP = """
 import sys, duckdb

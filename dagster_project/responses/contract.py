@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,28 +131,35 @@ def _sql_list(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-def _columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+def _columns(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
+    """Column names and types of the file, in its order (types are VARCHAR for a CSV)."""
     try:
         if path.suffix == ".parquet":
-            return [d[0] for d in con.execute("select * from read_parquet(?) limit 0", [str(path)]).description]
+            return dict(con.execute(
+                "select column_name, column_type from (describe select * from read_parquet(?))", [str(path)]
+            ).fetchall())
     except duckdb.Error as exc:
         raise ResponseFileError(path, None, None, f"not a readable Parquet file ({exc})") from None
     with open(path, encoding="utf-8", errors="replace") as handle:
         header = handle.readline().rstrip("\n")
-    return header.split(",") if header else []
+    return {name: "VARCHAR" for name in header.split(",")} if header else {}
 
 
 def stage_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -> None:
     """Check the columns of `path` and write its rows, typed and in file order, to the Parquet
     file `staged` (a CSV is converted; a value that does not convert becomes null and is
     reported by `check_collection` with the file's own value)."""
-    names = _columns(con, path)
+    types = _columns(con, path)
+    names = list(types)
     missing = [c for c in COLUMN_NAMES if c not in names]
     if missing:
         raise ResponseFileError(path, None, missing[0], f"missing column; expected the columns {', '.join(COLUMN_NAMES)}")
     extra = [c for c in names if c not in COLUMN_NAMES]
     if extra:
         raise ResponseFileError(path, None, extra[0], f"unexpected column; expected the columns {', '.join(COLUMN_NAMES)}")
+    if path.suffix == ".parquet" and names == list(COLUMN_NAMES) and all(types[c.name] == c.type for c in COLUMNS):
+        shutil.copyfile(path, staged)  # already the contract's columns and types: keep the bytes
+        return
     if path.suffix == ".parquet":
         source = "read_parquet(?)"
     else:
@@ -194,10 +202,10 @@ def check_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -
     found = con.execute(
         f"select count(*), sum(answers), {first_bad}, "
         "       count(*) filter (where answers <> bit_count(questions)), "
-        "       count(*) filter (where trusts > 1 or audiences > 1) "
+        "       count(*) filter (where trusts or audiences) "
         f"from (select respondent_id, count(*) as answers, {per_respondent}, "
         "              bit_or(cast(1 as ubigint) << least(greatest(question_id, 0), 63)) as questions, "
-        "              count(distinct trust_code) as trusts, count(distinct audience) as audiences "
+        "              min(trust_code) <> max(trust_code) as trusts, min(audience) <> max(audience) as audiences "
         "       from (select *, file_row_number + 1 as row from read_parquet(?, file_row_number = true)) "
         "       group by respondent_id)",
         [str(staged)],

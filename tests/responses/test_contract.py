@@ -117,3 +117,16 @@ def test_two_files_for_one_collection_are_an_error(tmp_path):
     (tmp_path / "c2024.parquet").write_bytes(b"")
     with pytest.raises(ResponseFileError, match="also has the file"):
         collection_files(tmp_path)
+
+
+def test_a_parquet_column_of_another_type_is_converted_and_a_bad_value_named_as_written(tmp_path):
+    path = tmp_path / "c2024.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            "copy (select 'c2024' as collection, 'T001' as trust_code, cast(i as bigint) as respondent_id, "
+            "'frontline' as audience, case when i = 3 then 'x' else cast(i as varchar) end as question_id, "
+            f"'score_3' as answer from range(1, 6) as t(i) order by i) to '{path}' (format parquet)"
+        )
+    error = rejection(path)
+    assert (error.row, error.column) == (3, "question_id")
+    assert "found 'x'" in str(error)
