@@ -31,6 +31,7 @@ class Settings:
     build_db: Path
     published_db: Path
     data_docs_dir: Path
+    responses_dir: Path
 
 
 def settings() -> Settings:
@@ -44,4 +45,6 @@ def settings() -> Settings:
         build_db=build_db,
         published_db=_path("IW_PUBLISHED_DB", DEFAULT_PUBLISHED_DB),
         data_docs_dir=_path("IW_DATA_DOCS_DIR", build_db.parent / "data_docs"),
+        # respondent-level collections, one file each (dagster_project/responses/contract.py)
+        responses_dir=_path("IW_RESPONSES_DIR", PROJECT_ROOT / ".data" / "responses"),
     )

@@ -9,16 +9,17 @@ from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.ingest import raw_assets, raw_file_sources
 from dagster_project.assets.publish import published_warehouse
 from dagster_project.assets.quality import quality_checks
+from dagster_project.assets.responses import response_files_changed, responses_answers, responses_refresh
 from dagster_project.jobs import nightly_refresh, nightly_schedule
 from dagster_project.resources import build_resources
 from dagster_project.sensors import raw_files_changed
 
 defs = dg.Definitions(
-    assets=[*raw_file_sources, *raw_assets, dbt_models, published_warehouse],
+    assets=[*raw_file_sources, *raw_assets, responses_answers, dbt_models, published_warehouse],
     asset_checks=[*quality_checks, *claim_checks],
-    jobs=[nightly_refresh],
+    jobs=[nightly_refresh, responses_refresh],
     schedules=[nightly_schedule],
-    sensors=[raw_files_changed],
+    sensors=[raw_files_changed, response_files_changed],
     resources=build_resources(),
     # DuckDB allows one writing process per file: run every step of a run in one process.
     executor=dg.in_process_executor,

@@ -98,6 +98,38 @@ def say_who_went_before(instance: dg.DagsterInstance, lock_path) -> None:
         print(f"{holder} holds the build database; this run waits until it finishes", file=sys.stderr)
 
 
+def load_responses(instance: dg.DagsterInstance, defs: dg.Definitions, cfg, log) -> int:
+    """Run `responses_refresh` over the collections to (re)load; 1 if it failed, else 0."""
+    from dagster_project.responses.refresh import plan, run_tags
+
+    try:
+        todo = plan(instance, cfg.raw_dir, cfg.responses_dir, cfg.build_db)
+    except (ValueError, RuntimeError) as exc:
+        # e.g. a malformed raw CSV, which the synthetic generator reads: the nightly job's ingest
+        # reports every bad raw file with its line and column
+        print(f"responses not loaded: {exc}", file=sys.stderr)
+        return 0
+    for collection in todo.generated:
+        print(f"generated the default SYNTHETIC collection {collection} in {cfg.responses_dir}")
+    if not todo.to_load:
+        return 0
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(log):
+        result = defs.resolve_job_def("responses_refresh").execute_in_process(
+            instance=instance, raise_on_error=False, tags={**run_tags(todo.to_load), **Worker.current().tag()},
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                print(f"FAILED {event.step_key}: {root_cause(event.step_failure_data.error)}", file=sys.stderr)
+        print(f"responses_refresh failed (run {result.run_id}); nothing was published", file=sys.stderr)
+        return 1
+    print(f"responses_refresh loaded {len(todo.to_load)} collections in {time.perf_counter() - started:.1f} s "
+          f"(run {result.run_id})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project.materialize", description=__doc__)
     how = parser.add_mutually_exclusive_group()
@@ -123,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.select:
             job = job.get_subset(asset_selection={dg.AssetKey.from_user_string(k.strip()) for k in args.select.split(",")})
         else:
+            # first load new or changed collections of answers, then plan what the job rebuilds
+            failed = load_responses(instance, defs, cfg, log)
+            if failed:
+                return failed
             plan = plan_run(instance, defs, full=args.full)
             print(plan.describe(), flush=True)
             tags.update(plan.tags())

@@ -32,14 +32,20 @@ def test_every_raw_csv_has_an_ingest_asset(defs):
     assert {f"raw/{t.table_name}" for t in TABLES} <= keys
 
 
-def test_every_dbt_source_is_a_raw_csv(manifest):
+RESPONSES_SOURCES = {("raw", "responses__answers"), ("raw", "responses__collections")}
+
+
+def test_every_dbt_source_is_a_raw_csv_or_the_responses(manifest):
     sources = {(s["source_name"], s["name"]) for s in manifest["sources"].values()}
-    assert sources == {("raw", t.table_name) for t in TABLES}
+    assert sources == {("raw", t.table_name) for t in TABLES} | RESPONSES_SOURCES
 
 
 def test_every_staging_model_hangs_off_its_raw_asset(defs, manifest):
     graph = defs.resolve_asset_graph()
-    staging = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "staging"]
+    staging = [
+        n for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["schema"] == "staging" and not n["name"].startswith("stg_responses__")
+    ]
     assert len(staging) == len(TABLES)
     for node in staging:
         parents = {k.to_user_string() for k in graph.get(dg.AssetKey(["staging", node["name"]])).parent_keys}
@@ -62,3 +68,21 @@ def test_the_nightly_schedule_runs_at_two_in_london(defs):
 def test_the_raw_files_sensor_targets_the_nightly_job(defs):
     sensor = defs.resolve_sensor_def("raw_files_changed")
     assert sensor.job_name == "nightly_refresh"
+
+
+def test_the_responses_are_partitioned_by_collection_and_loaded_by_their_own_job(defs):
+    from dagster_project.assets.responses import RESPONSES_KEYS
+
+    graph = defs.resolve_asset_graph()
+    for key in RESPONSES_KEYS:
+        assert isinstance(graph.get(key).partitions_def, dg.DynamicPartitionsDefinition)
+    assert defs.resolve_job_def("responses_refresh").asset_layer.executable_asset_keys == set(RESPONSES_KEYS)
+
+
+def test_the_nightly_job_builds_everything_but_the_partitioned_responses(defs):
+    from dagster_project.assets.responses import RESPONSES_KEY, RESPONSES_KEYS
+
+    graph = defs.resolve_asset_graph()
+    nightly = defs.resolve_job_def("nightly_refresh").asset_layer.executable_asset_keys
+    assert nightly == graph.get_all_asset_keys() - set(RESPONSES_KEYS)
+    assert RESPONSES_KEY in graph.get(dg.AssetKey(["intermediate", "int_responses__cell_counts"])).parent_keys

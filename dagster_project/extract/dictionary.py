@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster_project.extract.documents import DOCUMENTS
 from dagster_project.extract.tables import Column, Table
+from dagster_project.responses.contract import dictionary_section
 
 PREAMBLE = """\
 # raw/ — data dictionary
@@ -56,4 +57,5 @@ def render_dictionary(tables: tuple[Table, ...], row_counts: dict[str, int]) -> 
         if table.notes:
             parts.append("\nHow the extractor handled the document here:\n\n")
             parts.extend(f"- {note}\n" for note in table.notes)
+    parts.append(dictionary_section())
     return "".join(parts)

@@ -24,7 +24,8 @@ def test_dbt_docs_generate_describes_every_mart_column(warehouse, tmp_path):
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "marts"]
     assert {n["name"] for n in marts} == {
-        "question", "band", "practice", "sector", "sector_section_summary", "cluster", "outcome"
+        "question", "band", "practice", "sector", "sector_section_summary", "cluster", "outcome",
+        "answer_count_from_responses", "question_from_responses", "band_from_responses",
     }
     for node in marts:
         built = {c.lower() for c in catalog["nodes"][node["unique_id"]]["columns"]}

@@ -145,8 +145,17 @@ def base_warehouse(tmp_path_factory) -> Path:
     return _BASE["db"]
 
 
+# the suite over the respondent-level path reads tables this staging-only warehouse does not
+# build (the regenerated appendix tables); tests/responses runs it through the pipeline
+RESPONSES_SUITE = "responses_regenerated"
+
+
+def staging_suites():
+    return [s for s in load_suites(EXPECTATIONS) if s.name != RESPONSES_SUITE]
+
+
 def run_all_suites(db: Path, docs_dir: Path, run_id: str):
-    suites = load_suites(EXPECTATIONS)
+    suites = staging_suites()
     started = time.perf_counter()
     results = run_suites(db, suites, docs_dir, run_id)
     print(f"\n{sum(len(s.rules) for s in suites)} rules in {len(suites)} suites ran in "
@@ -169,7 +178,7 @@ def real(tmp_path_factory):
 
 
 def test_every_rule_was_evaluated(real):
-    suites = load_suites(EXPECTATIONS)
+    suites = staging_suites()
     assert [r.rule_id for r in real] == [rule.id for s in suites for rule in s.rules]
     assert [(r.rule_id, r.error) for r in real if r.error] == []
 
@@ -179,13 +188,13 @@ def test_the_suites_and_their_rules_are_as_designed():
     assert set(suites) == {
         "appendix_bands", "appendix_responses", "devon_clusters", "devon_idaci",
         "devon_quality_assurance", "devon_service_template", "devon_outcomes",
-        "devon_headline_figures",
+        "devon_headline_figures", RESPONSES_SUITE,
     }
     for suite in suites.values():
         severities = {r.severity for r in suite.rules}
         assert severities == {"error", "warn"}, f"{suite.name} needs structural and report rules"
         for rule in suite.rules:
-            assert rule.asset.startswith(("staging.", "marts.")), rule.id
+            assert rule.asset.startswith(("staging.", "marts.", "intermediate.")), rule.id
             assert len(rule.description) > 30, rule.id
 
 

@@ -1,0 +1,140 @@
+"""Respondent-level answers as a partitioned asset: one partition per collection.
+
+A new collection is a new file in the responses folder and a new partition (the sensor below,
+or `make run`, registers it); a backfill reloads old ones. A run of several partitions loads
+them in one step (single-run backfill policy), under the same build lock as the nightly job.
+
+The partitioned asset cannot share a job with the unpartitioned ones (Dagster asks all
+partitioned assets of a job to share one partitions definition, and a partitioned job needs a
+partition key for every run): `responses_refresh` loads collections, `nightly_refresh` builds
+the regenerated tables from whatever is loaded (dbt reads raw.responses__answers) and checks
+and publishes them with everything else.
+"""
+
+import hashlib
+import json
+import warnings
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from dagster_project.build_lock import BuildLock
+from dagster_project.build_state import record_change
+from dagster_project.config import settings
+from dagster_project.responses.contract import COLUMNS, ResponseFileError, collection_files
+from dagster_project.responses.load import drop_collections, label_tables, load_collection, store_dir
+
+RESPONSES_KEY = dg.AssetKey(["raw", "responses__answers"])
+COLLECTIONS_KEY = dg.AssetKey(["raw", "responses__collections"])
+RESPONSES_KEYS = (RESPONSES_KEY, COLLECTIONS_KEY)
+response_collections = dg.DynamicPartitionsDefinition(name="response_collections")
+
+
+# single-run backfills are beta in Dagster 1.13; the warning would print on every definitions load
+warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=dg.BetaWarning)
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            RESPONSES_KEY,
+            description=(
+                "Respondent-level answers, one row per answer, one partition per collection (file "
+                "<collection>.parquet or .csv in IW_RESPONSES_DIR), checked and kept as Parquet beside the build "
+                "database (responses/), which dbt reads. Collections whose id starts with 'synthetic-' are "
+                "SYNTHETIC, generated from the published tables (python -m dagster_project.responses)."
+            ),
+            kinds={"parquet"},
+            metadata={
+                "dagster/column_schema": dg.TableSchema(
+                    columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in COLUMNS]
+                    + [dg.TableColumn("source_row", "BIGINT", description="Row of the collection's file (1-based).")]
+                )
+            },
+        ),
+        dg.AssetSpec(
+            COLLECTIONS_KEY,
+            description="One row per loaded collection: file, SHA-256, answers, respondents, is_synthetic.",
+            kinds={"duckdb"},
+        ),
+    ],
+    name="raw__responses",
+    group_name="raw",
+    partitions_def=response_collections,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def responses_answers(context: dg.AssetExecutionContext, duckdb: DuckDBResource, build_lock: BuildLock):
+    folder = settings().responses_dir
+    store = store_dir(settings().build_db)
+    files = collection_files(folder)
+    keys = context.partition_keys
+    absent = [k for k in keys if k not in files]
+    if absent:
+        raise ResponseFileError(folder / f"{absent[0]}.parquet", None, None, "no file for this collection")
+    registered = context.instance.get_dynamic_partitions(response_collections.name)
+    loaded = []
+    with duckdb.get_connection() as con:
+        record_change(con, context.run_id, f"load responses {', '.join(keys)}")
+        for key in keys:
+            collection = load_collection(con, files[key], context.run_id, store)
+            context.log.info(
+                f"loaded {collection.rows} answers of {collection.respondents} respondents from {collection.path}"
+                + (" (SYNTHETIC)" if collection.is_synthetic else "")
+            )
+            loaded.append(collection)
+        gone = drop_collections(con, registered, store)
+        if gone:
+            context.log.info(f"removed collections no longer registered: {', '.join(gone)}")
+        label_tables(con)
+        total, collections = con.execute("select sum(answers), count(*) from raw.responses__collections").fetchone()
+    hashes = json.dumps({c.collection: c.sha256 for c in loaded}, sort_keys=True)
+    version = dg.DataVersion(hashlib.sha256(hashes.encode()).hexdigest())
+    yield dg.MaterializeResult(
+        asset_key=RESPONSES_KEY,
+        metadata={
+            "collections": ", ".join(keys),
+            "answers_loaded": sum(c.rows for c in loaded),
+            "respondents_loaded": sum(c.respondents for c in loaded),
+            "synthetic": all(c.is_synthetic for c in loaded),
+            "file_sha256": hashes,
+            "dagster/row_count": int(total or 0),
+            "checked_copies": dg.MetadataValue.path(str(store)),
+        },
+        data_version=version,
+    )
+    yield dg.MaterializeResult(asset_key=COLLECTIONS_KEY, metadata={"dagster/row_count": collections}, data_version=version)
+
+
+responses_refresh = dg.define_asset_job(
+    name="responses_refresh",
+    selection=dg.AssetSelection.assets(*RESPONSES_KEYS),
+    description="Check and load collections of respondent-level answers (one partition per collection).",
+    tags={"iw/warehouse": "build"},
+)
+
+
+@dg.sensor(
+    jobs=[responses_refresh],
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=(
+        "Registers a partition for each new collection file in IW_RESPONSES_DIR and loads new or "
+        "changed collections; the nightly job (or raw_files_changed) then rebuilds and checks."
+    ),
+)
+def response_files_changed(context: dg.SensorEvaluationContext):
+    from dagster_project.responses.contract import file_sha256
+
+    files = collection_files(settings().responses_dir)
+    current = {key: file_sha256(path) for key, path in files.items()}
+    previous = json.loads(context.cursor) if context.cursor else {}
+    registered = set(context.instance.get_dynamic_partitions(response_collections.name))
+    new = sorted(set(current) - registered)
+    changed = sorted(k for k in current if current[k] != previous.get(k))
+    if not new and not changed:
+        return dg.SkipReason("no collection file is new or changed")
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(partition_key=k, run_key=f"{k}-{current[k][:16]}") for k in changed],
+        dynamic_partitions_requests=[response_collections.build_add_request(new)] if new else [],
+        cursor=json.dumps(current, sort_keys=True),
+    )

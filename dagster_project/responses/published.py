@@ -1,0 +1,69 @@
+"""The appendix's published tables, read from raw/, as the targets a collection must reproduce.
+
+Only the tables are read (responses by audience and answer, the band counts with "missing");
+the averages and percentages follow from them, and the consistency checks confirm the report
+prints them consistently (quality rules averages_match_weighted_mean, bands_pct_matches_count).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster_project.extract.appendix import TABLES as APPENDIX_TABLES
+from dagster_project.raw_files import validate_csv
+
+AUDIENCES = ("leaders_managers", "frontline")
+ANSWERS = ("score_1", "score_2", "score_3", "score_4", "score_5", "not_applicable", "dont_know")
+BAND_CODES = ("below_2_5", "from_2_5_to_2_8", "from_2_8_to_3_0", "from_3_0_to_3_2", "from_3_2_to_3_5", "from_3_5")
+# [lower, upper) of each band in tenths of a point, as in dbt/seeds/mean_score_bands.csv
+# (lower bound inclusive, upper exclusive; open ends as the whole 1-5 range)
+BAND_BOUNDS_TENTHS = {
+    "below_2_5": (10, 25),
+    "from_2_5_to_2_8": (25, 28),
+    "from_2_8_to_3_0": (28, 30),
+    "from_3_0_to_3_2": (30, 32),
+    "from_3_2_to_3_5": (32, 35),
+    "from_3_5": (35, 51),
+}
+TRUSTS = 150
+
+
+@dataclass(frozen=True)
+class PublishedQuestion:
+    question_id: int
+    leaders_only: bool
+    # counts[audience][answer] as printed
+    counts: dict[str, dict[str, int]]
+    # trusts per band code as printed, and the trusts with "missing responses"
+    bands: dict[str, int]
+    missing: int
+
+
+def _rows(raw_dir: Path, name: str) -> list[dict[str, str]]:
+    table = next(t for t in APPENDIX_TABLES if t.name == name)
+    path = Path(raw_dir) / table.relpath
+    validate_csv(path, table)
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_published(raw_dir: Path) -> list[PublishedQuestion]:
+    """The 59 questions' published response counts and band counts, in question order."""
+    leaders_only = {int(r["question_id"]): r["leaders_only"] == "true" for r in _rows(raw_dir, "questions")}
+    counts: dict[int, dict[str, dict[str, int]]] = {q: {a: {} for a in AUDIENCES} for q in leaders_only}
+    for r in _rows(raw_dir, "responses"):
+        for audience in AUDIENCES:
+            counts[int(r["question_id"])][audience][r["response_code"]] = int(r[audience])
+    bands: dict[int, dict[str, int]] = {q: {} for q in leaders_only}
+    for r in _rows(raw_dir, "mean_score_bands"):
+        bands[int(r["question_id"])][r["cell_code"]] = int(r["trusts"])
+    questions = []
+    for q in sorted(leaders_only):
+        missing = bands[q]["missing_responses"]
+        band_counts = {code: bands[q][code] for code in BAND_CODES}
+        if sum(band_counts.values()) + missing != TRUSTS:
+            raise ValueError(f"question {q}: the printed bands and missing responses do not add up to {TRUSTS} trusts")
+        questions.append(PublishedQuestion(q, leaders_only[q], counts[q], band_counts, missing))
+    return questions

@@ -1,0 +1,18 @@
+-- the response tables' grain: counts per collection, question and answer, by audience
+with cell_counts as (
+    select * from {{ ref('int_responses__cell_counts') }}
+),
+
+counted as (
+    select
+        collection,
+        question_id,
+        response_code,
+        cast(sum(answers) filter (where audience = 'leaders_managers') as integer) as leaders_managers_responses,
+        cast(sum(answers) filter (where audience = 'frontline') as integer) as frontline_responses,
+        cast(sum(answers) as integer) as total_responses
+    from cell_counts
+    group by collection, question_id, response_code
+)
+
+select * from counted
