@@ -127,7 +127,7 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
         return whole(f"the pipeline's code changed ({published_code} -> {pipeline_code_version()})")
     published_state = last_publish.asset_materialization.metadata.get("build_file_state")
     if published_state is None or published_state.value != file_state(settings().build_db):
-        return whole("the build database changed since it was last published (a failed or killed run, or dbt by hand)")
+        return whole("the build database changed since it was last published (answers loaded, a failed or killed run, dbt by hand)")
 
     graph = defs.resolve_asset_graph()
     # publishing, and what reads the published file, run in every run
