@@ -29,10 +29,10 @@ def dbt_by_hand(env: dict[str, str], how: tuple[list[str], str]) -> subprocess.C
 
 @pytest.fixture
 def site(warehouse, tmp_path):
-    env = pipeline_env(tmp_path)
-    Path(env["IW_BUILD_DB"]).parent.mkdir(parents=True)
-    shutil.copyfile(warehouse.build_db, env["IW_BUILD_DB"])
-    return env
+    """A copy of the session's pipeline folder: its build holds every model dbt builds by hand."""
+    folder = tmp_path / "site"
+    shutil.copytree(warehouse.build_db.parent.parent, folder)
+    return pipeline_env(folder)
 
 
 def test_the_job_succeeds_after_dbt_by_hand_from_the_root_and_then_from_the_dbt_folder(site):

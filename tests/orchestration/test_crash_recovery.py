@@ -18,6 +18,7 @@ polls every 3 s here instead of 15 s):
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import random
 import re
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,16 +112,15 @@ def start_daemon(env: dict[str, str], log: Path) -> subprocess.Popen:
 
 def submit_run(story: Story) -> str:
     """Submit nightly_refresh to the run queue, as the schedule and the sensor do."""
-    with story.instance() as instance:
-        before = {r.run_id for r in instance.get_runs()}
+    marker = {"iw/test_submission": uuid.uuid4().hex}
     subprocess.run(
         [str(Path(sys.executable).parent / "dagster"), "job", "launch", "-m", "dagster_project.definitions",
-         "-j", "nightly_refresh"],
+         "-j", "nightly_refresh", "--tags", json.dumps(marker)],
         cwd=settings().project_root, env=story.env, check=True, capture_output=True, timeout=300,
     )
     with story.instance() as instance:
-        (run_id,) = {r.run_id for r in instance.get_runs()} - before
-    return run_id
+        (run,) = instance.get_runs(dg.RunsFilter(tags=marker))
+    return run.run_id
 
 
 def wait_for(predicate, what: str, timeout: float = RUN_TIMEOUT, every: float = 0.5):

@@ -29,13 +29,11 @@ def run_id_of(stdout: str) -> str:
 
 @pytest.fixture(scope="module")
 def site(warehouse, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("incremental")
+    """A copy of the session's pipeline folder (instance, build, published file, answers), with
+    modification times kept, and its own raw files."""
+    folder = tmp_path_factory.mktemp("incremental") / "site"
+    shutil.copytree(warehouse.build_db.parent.parent, folder)
     env = pipeline_env(folder)
-    shutil.rmtree(env["DAGSTER_HOME"])
-    shutil.copytree(warehouse.env["DAGSTER_HOME"], env["DAGSTER_HOME"])
-    for source, target in ((warehouse.build_db, env["IW_BUILD_DB"]), (warehouse.published_db, env["IW_PUBLISHED_DB"])):
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
     raw = folder / "raw"
     shutil.copytree(settings().raw_dir, raw)
     return {**env, "IW_RAW_DIR": str(raw)}, run_id_of(warehouse.stdout)
