@@ -31,10 +31,12 @@ class Settings:
     build_db: Path
     published_db: Path
     data_docs_dir: Path
+    report_dir: Path
 
 
 def settings() -> Settings:
     build_db = _path("IW_BUILD_DB", DEFAULT_BUILD_DB)
+    published_db = _path("IW_PUBLISHED_DB", DEFAULT_PUBLISHED_DB)
     return Settings(
         project_root=PROJECT_ROOT,
         sources_dir=_path("IW_SOURCES_DIR", PROJECT_ROOT.parent / "shared" / "sources"),
@@ -42,6 +44,8 @@ def settings() -> Settings:
         dbt_project_dir=PROJECT_ROOT / "dbt",
         expectations_dir=PROJECT_ROOT / "expectations",
         build_db=build_db,
-        published_db=_path("IW_PUBLISHED_DB", DEFAULT_PUBLISHED_DB),
+        published_db=published_db,
         data_docs_dir=_path("IW_DATA_DOCS_DIR", build_db.parent / "data_docs"),
+        # the report site; index.html inside it
+        report_dir=_path("IW_REPORT_DIR", published_db.parent / "report"),
     )

@@ -6,12 +6,13 @@ from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.ingest import raw_assets
 from dagster_project.assets.publish import published_warehouse
 from dagster_project.assets.quality import quality_checks
+from dagster_project.assets.report import report
 from dagster_project.jobs import nightly_refresh, nightly_schedule
 from dagster_project.resources import build_resources
 from dagster_project.sensors import raw_files_changed
 
 defs = dg.Definitions(
-    assets=[*raw_assets, dbt_models, published_warehouse],
+    assets=[*raw_assets, dbt_models, published_warehouse, report],
     asset_checks=quality_checks,
     jobs=[nightly_refresh],
     schedules=[nightly_schedule],

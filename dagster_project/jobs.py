@@ -5,7 +5,7 @@ import dagster as dg
 nightly_refresh = dg.define_asset_job(
     name="nightly_refresh",
     selection=dg.AssetSelection.all(),
-    description="Ingest raw/, build staging and marts with dbt, run the checks, publish.",
+    description="Ingest raw/, build staging and marts with dbt, run the checks, publish, draw the report.",
     tags={"iw/warehouse": "build"},
 )
 
