@@ -54,6 +54,8 @@ def devon_sections(frames: dict[str, pd.DataFrame], devon_file: str) -> list[Dev
 
 def caf_review_figure(outcomes: pd.DataFrame, devon_file: str) -> Figure:
     rows = outcomes[outcomes.source == "caf_review"]
+    # in the order the sentence prints them
+    rows = rows.set_index("respondent_group", drop=False).loc[[g for g in RESPONDENTS if g in set(rows.respondent_group)]]
     data = pd.DataFrame({
         "respondent_group": rows.respondent_group.map(RESPONDENTS),
         "completely_achieved_pct_published": rows.pct_published,
