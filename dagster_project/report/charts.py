@@ -35,13 +35,18 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
+def _count_axis(value_format: str) -> alt.Axis:
+    # counts have no fractional ticks
+    return alt.Axis(tickMinStep=1, format=",d") if value_format.endswith("d") else alt.Axis()
+
+
 def hbar(data: pd.DataFrame, category: str, value: str, category_title: str, value_title: str,
          value_format: str = ",d", sort: list[str] | None = None) -> alt.TopLevelMixin:
     """Horizontal bars, one per category (in the given order), each labelled with its value."""
     order = sort if sort is not None else list(data[category])
     base = alt.Chart(data).encode(
         y=alt.Y(f"{category}:N", sort=order, title=category_title),
-        x=alt.X(f"{value}:Q", title=value_title),
+        x=alt.X(f"{value}:Q", title=value_title, axis=_count_axis(value_format)),
     )
     bars = base.mark_bar(color=BAR_COLOUR)
     labels = base.mark_text(align="left", dx=3, fontSize=11, color="black").encode(
@@ -56,7 +61,7 @@ def faceted_hbar(data: pd.DataFrame, category: str, value: str, facet: str, cate
     order = list(dict.fromkeys(data[category]))
     base = alt.Chart().encode(
         y=alt.Y(f"{category}:N", sort=order, title=category_title),
-        x=alt.X(f"{value}:Q", title=value_title),
+        x=alt.X(f"{value}:Q", title=value_title, axis=_count_axis(value_format)),
     )
     layered = alt.layer(
         base.mark_bar(color=BAR_COLOUR),
