@@ -1,15 +1,18 @@
-"""The printed lines that raw rows cite, kept so the report can quote them without the documents.
+"""The printed lines that raw rows and claims cite, kept so the report can quote them.
 
 The report quotes, beside every finding, the line of the source document it stands on. The
 pipeline must not read the source documents at run time, so the extractor keeps those lines as
-a raw table per document: every line that some raw row's `source_line` points to, exactly as
-printed (tabs between table cells included), and no other line of the document.
+a raw table per document: every line that some raw row's `source_line` points to, and every line
+a claim of the claims register (`expectations/claims/*.yml`, when there is one) is printed on,
+exactly as printed (tabs between table cells included), and no other line of the document.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Iterable
+
+import yaml
 
 from dagster_project.extract.documents import read_lines
 from dagster_project.extract.tables import SOURCE_LINE, Column, ExtractionError, Table
@@ -23,8 +26,9 @@ def printed_lines_table(document: str) -> Table:
         document=document,
         name=TABLE_NAME,
         description=(
-            "Every line of the document that a row of another raw table cites in its `source_line`, "
-            "exactly as printed; the report quotes them beside the figures and findings."
+            "Every line of the document that a row of another raw table cites in its `source_line`, or "
+            "that a claim of the claims register is printed on, exactly as printed; the report quotes "
+            "them beside the findings."
         ),
         columns=(
             Column("line_text", "VARCHAR", "The line exactly as printed in the text extraction (table cells separated by tabs)."),
@@ -32,14 +36,35 @@ def printed_lines_table(document: str) -> Table:
         ),
         key=("source_line",),
         notes=(
-            "Only lines cited by another raw table of the same document are kept, in line order; the rest "
-            "of the document (its prose) is not copied.",
+            "Only lines cited by another raw table of the same document, or by a claim in "
+            "`expectations/claims/*.yml`, are kept, in line order; the rest of the document is not copied.",
             "Line endings are removed; nothing else is changed (no trimming, no repair of broken words).",
         ),
     )
 
 
 TABLES: tuple[Table, ...] = tuple(printed_lines_table(document) for document in DOCUMENTS)
+
+
+def claim_lines(claims_dir: str | Path) -> dict[str, set[int]]:
+    """The lines the claims register's claims are printed on, per document (none without a register).
+
+    Each register file names its `document` and lists `claims`, each with the `line` it quotes;
+    the claims' verdicts become findings, whose lines the report quotes.
+    """
+    found: dict[str, set[int]] = {document: set() for document in DOCUMENTS}
+    folder = Path(claims_dir)
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.yml")):
+        with open(path, encoding="utf-8") as fh:
+            register = yaml.safe_load(fh) or {}
+        if not isinstance(register, dict) or register.get("document") not in found:
+            continue  # not a register file of claims (e.g. the exclusions list)
+        for claim in register.get("claims") or []:
+            if isinstance(claim, dict) and isinstance(claim.get("line"), int):
+                found[register["document"]].add(claim["line"])
+    return found
 
 
 def printed_line_rows(path: str | Path, lines_cited: Iterable[int]) -> list[dict[str, Any]]:
