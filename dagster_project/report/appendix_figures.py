@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -10,6 +11,25 @@ from dagster_project.report import charts
 from dagster_project.report.figure import Figure, line_span, plural
 
 AUDIENCES = {"leaders_managers": "Leaders and managers", "frontline": "Front line staff"}
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The appendix's point scale and the midpoint the bands are split at, as the warehouse has them."""
+
+    low: int
+    high: int
+    midpoint: float
+
+    @classmethod
+    def of(cls, frames: dict[str, pd.DataFrame]) -> "Scale":
+        scores = frames["descriptors"].point_score
+        bands = frames["bands"]
+        return cls(int(scores.min()), int(scores.max()), float(bands.loc[bands.is_above_midpoint, "lower_bound"].min()))
+
+    @property
+    def text(self) -> str:
+        return f"{self.low}–{self.high}"
 
 
 @dataclass
@@ -40,7 +60,7 @@ def q_label(question_id: int) -> str:
     return f"Q{int(question_id)}"
 
 
-def practice_pages(frames: dict[str, pd.DataFrame], appendix_file: str) -> list[PracticePage]:
+def practice_pages(frames: dict[str, pd.DataFrame], appendix_file: str, scale: Scale) -> list[PracticePage]:
     pages = []
     for practice in frames["practices"].itertuples():
         questions = frames["questions"][frames["questions"].practice_code == practice.practice_code]
@@ -52,9 +72,9 @@ def practice_pages(frames: dict[str, pd.DataFrame], appendix_file: str) -> list[
                 source_line=int(q.source_line),
                 descriptors=frames["descriptors"][frames["descriptors"].question_id == q.question_id],
                 figures=[
-                    bands_figure(q, frames["bands"], appendix_file),
+                    bands_figure(q, frames["bands"], appendix_file, scale),
                     responses_figure(q, frames["responses"], appendix_file),
-                    averages_figure(q, frames["average_lines"], appendix_file),
+                    averages_figure(q, frames["average_lines"], appendix_file, scale),
                 ],
             )
             for q in questions.itertuples()
@@ -65,15 +85,15 @@ def practice_pages(frames: dict[str, pd.DataFrame], appendix_file: str) -> list[
             practice_order=int(practice.practice_order),
             question_count=int(practice.question_count),
             overview=[
-                above_midpoint_figure(practice, questions, appendix_file),
-                leaders_frontline_figure(practice, questions, appendix_file),
+                above_midpoint_figure(practice, questions, appendix_file, scale),
+                leaders_frontline_figure(practice, questions, appendix_file, scale),
             ],
             questions=sections,
         ))
     return pages
 
 
-def above_midpoint_figure(practice, questions: pd.DataFrame, appendix_file: str) -> Figure:
+def above_midpoint_figure(practice: Any, questions: pd.DataFrame, appendix_file: str, scale: Scale) -> Figure:
     data = questions.sort_values(["trusts_above_midpoint_pct", "question_id"], ascending=[False, True])
     data = pd.DataFrame({
         "question": data.question_id.map(q_label),
@@ -87,8 +107,8 @@ def above_midpoint_figure(practice, questions: pd.DataFrame, appendix_file: str)
         title=(f"{practice.practice_name}: {best.question} has the largest share of trusts at or above the "
                f"midpoint ({best.trusts_above_midpoint_pct:g}%), {worst.question} the smallest "
                f"({worst.trusts_above_midpoint_pct:g}%)"),
-        subtitle=(f"Share of responding Children's Trusts (of {trusts}) whose mean score on the question is 3.0 "
-                  f"or higher on the 1–5 scale, per question, sorted; per cent, recomputed from the band counts. "
+        subtitle=(f"Share of responding Children's Trusts (of {trusts}) whose mean score on the question is "
+                  f"{scale.midpoint:.1f} or higher on the {scale.text} scale, per question, sorted; per cent, recomputed from the band counts. "
                   f"{plural(len(data), 'question')}."),
         source=f"Computed from the mean-score band tables of the appendix ({appendix_file}), "
                f"{line_span(questions.source_line)}.",
@@ -100,7 +120,7 @@ def above_midpoint_figure(practice, questions: pd.DataFrame, appendix_file: str)
     )
 
 
-def leaders_frontline_figure(practice, questions: pd.DataFrame, appendix_file: str) -> Figure:
+def leaders_frontline_figure(practice: Any, questions: pd.DataFrame, appendix_file: str, scale: Scale) -> Figure:
     data = pd.DataFrame({
         "question": questions.question_id.map(q_label),
         "avg_score_leaders_managers_published": questions.avg_score_leaders_managers_published,
@@ -117,7 +137,7 @@ def leaders_frontline_figure(practice, questions: pd.DataFrame, appendix_file: s
         id=f"{practice.practice_code}-leaders-frontline",
         title=(f"{practice.practice_name}: front line staff give the higher average on {higher} of "
                f"{plural(len(both), 'question')}"),
-        subtitle=("Published average point score (1–5, 'don't know' and 'not applicable' excluded) of leaders "
+        subtitle=(f"Published average point score ({scale.text}, 'don't know' and 'not applicable' excluded) of leaders "
                   "and managers and of front line staff, per question. The first and last question of each "
                   "practice were put to leaders and managers only."),
         source=f"Average point scores printed under each response table of the appendix ({appendix_file}).",
@@ -125,12 +145,13 @@ def leaders_frontline_figure(practice, questions: pd.DataFrame, appendix_file: s
         labels={"question": "Question",
                 "avg_score_leaders_managers_published": "Leaders and managers, published average",
                 "avg_score_frontline_published": "Front line staff, published average"},
-        chart=charts.dot_comparison(long, "question", "average", "audience", "Question", "Average point score (1–5)",
-                                    list(AUDIENCES.values()), domain=(1, 5)),
+        chart=charts.dot_comparison(long, "question", "average", "audience", "Question",
+                                    f"Average point score ({scale.text})", list(AUDIENCES.values()),
+                                    domain=(scale.low, scale.high)),
     )
 
 
-def bands_figure(q, bands: pd.DataFrame, appendix_file: str) -> Figure:
+def bands_figure(q: Any, bands: pd.DataFrame, appendix_file: str, scale: Scale) -> Figure:
     rows = bands[bands.question_id == q.question_id]
     data = pd.concat([
         pd.DataFrame({"band": rows.band_label, "trusts": rows.trusts.astype(int)}),
@@ -141,8 +162,9 @@ def bands_figure(q, bands: pd.DataFrame, appendix_file: str) -> Figure:
         id=f"q{int(q.question_id):02d}-bands",
         title=(f"{q_label(q.question_id)}: {int(q.trusts_above_midpoint)} of {total} trusts have a mean score at "
                f"or above the midpoint"),
-        subtitle=(f"Children's Trusts by band of their mean score on the question (1–5 scale; the bands from 3.0 "
-                  f"up are at or above the midpoint), and trusts that did not respond; n = {total} trusts."),
+        subtitle=(f"Children's Trusts by band of their mean score on the question ({scale.text} scale; the bands "
+                  f"from {scale.midpoint:.1f} up are at or above the midpoint), and trusts that did not respond; "
+                  f"n = {total} trusts."),
         source=f"Redrawn from the band table of {q_label(q.question_id)}, {line_span(rows.source_line)} of {appendix_file}.",
         data=data,
         labels={"band": "Band of mean score", "trusts": "Trusts"},
@@ -150,7 +172,7 @@ def bands_figure(q, bands: pd.DataFrame, appendix_file: str) -> Figure:
     )
 
 
-def responses_figure(q, responses: pd.DataFrame, appendix_file: str) -> Figure:
+def responses_figure(q: Any, responses: pd.DataFrame, appendix_file: str) -> Figure:
     rows = responses[responses.question_id == q.question_id]
     data = pd.DataFrame({
         "response": rows.response_label,
@@ -185,7 +207,7 @@ def _answer(label: str) -> str:
     return f"a score of {label}" if label.isdigit() else f"“{label}”"
 
 
-def averages_figure(q, average_lines: pd.DataFrame, appendix_file: str) -> Figure:
+def averages_figure(q: Any, average_lines: pd.DataFrame, appendix_file: str, scale: Scale) -> Figure:
     audiences = {"leaders_managers": "Leaders and managers", "frontline": "Front line staff", "total": "All"}
     data = pd.DataFrame({
         "audience": list(audiences.values()),
@@ -202,8 +224,8 @@ def averages_figure(q, average_lines: pd.DataFrame, appendix_file: str) -> Figur
     return Figure(
         id=f"q{int(q.question_id):02d}-averages",
         title=title,
-        subtitle=("Average point score (1–5; 'don't know' and 'not applicable' excluded) by audience: as printed "
-                  "(2 decimal places) and recomputed from the response counts (4 decimal places)."),
+        subtitle=(f"Average point score ({scale.text}; 'don't know' and 'not applicable' excluded) by audience: as "
+                  "printed (2 decimal places) and recomputed from the response counts (4 decimal places)."),
         source=f"Printed averages on {line_span(line)} of {appendix_file}; recomputed from the response table.",
         data=data,
         labels={"audience": "Audience", "avg_score_published": "Published average",

@@ -76,9 +76,10 @@ def faceted_hbar(data: pd.DataFrame, category: str, value: str, facet: str, cate
 
 
 def dot_comparison(data: pd.DataFrame, category: str, value: str, series: str, category_title: str,
-                   value_title: str, series_order: list[str], value_format: str = ".2f",
+                   value_title: str, series_order: list[str],
                    domain: tuple[float, float] | None = None) -> alt.TopLevelMixin:
-    """Dots per category, one per series, told apart by shape and colour (legend at the top)."""
+    """Dots per category, one per series, told apart by shape and colour (legend at the top).
+    The dots carry no value labels (they would overlap); the figure's table has the values."""
     order = list(dict.fromkeys(data[category]))
     scale = alt.Scale(domain=list(domain), zero=False) if domain else alt.Scale(zero=False)
     base = alt.Chart(data).encode(
@@ -99,7 +100,6 @@ def dot_comparison(data: pd.DataFrame, category: str, value: str, series: str, c
                         scale=alt.Scale(domain=series_order, range=list(SERIES_COLOURS[: len(series_order)])),
                         legend=legend),
     )
-    del value_format  # values are in the figure's table; dots carry no labels (they would overlap)
     return _config((rule + dots).properties(width=WIDTH, height=alt.Step(BAR_STEP + 2)))
 
 

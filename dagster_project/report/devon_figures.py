@@ -103,12 +103,8 @@ def parent_feedback_figure(outcomes: pd.DataFrame, devon_file: str) -> Figure:
     )
 
 
-def _cluster_labels(clusters: pd.DataFrame) -> pd.Series:
-    return clusters.cluster_name
-
-
 def cafs_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
-    data = pd.DataFrame({"cluster": _cluster_labels(clusters), "cafs": clusters.cafs.astype(int)})
+    data = pd.DataFrame({"cluster": clusters.cluster_name, "cafs": clusters.cafs.astype(int)})
     top = data.loc[data.cafs.idxmax()]
     return Figure(
         id="devon-fig07-cafs-by-cluster",
@@ -125,7 +121,7 @@ def cafs_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
 
 def cafs_per_1000_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
     data = pd.DataFrame({
-        "cluster": _cluster_labels(clusters),
+        "cluster": clusters.cluster_name,
         "cafs": clusters.cafs.astype(int),
         "population_0_19": clusters.population_0_19.astype(int),
         "cafs_per_1000_published": clusters.cafs_per_1000_published,
@@ -154,7 +150,7 @@ def idaci_figure(clusters: pd.DataFrame, scenario: int, devon_file: str) -> Figu
     predicted = clusters[f"predicted_cafs_{scenario}_published"]
     lines = clusters[f"source_line_fig{15 if scenario == 867 else 16}"]
     data = pd.DataFrame({
-        "cluster": _cluster_labels(clusters),
+        "cluster": clusters.cluster_name,
         "predicted_cafs_published": predicted,
         "actual_cafs": clusters.cafs.astype(int),
     })
@@ -247,8 +243,10 @@ def qa_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
 def training_figure(training: pd.DataFrame, devon_file: str) -> Figure:
     printed = training[training.practitioners_trained.notna()]
     data = pd.DataFrame({
-        "row_printed": printed.organisation_printed.fillna("") .where(printed.is_total_row,
-                                                                     printed.organisation_name + " – " + printed.service_area),
+        # a total row is named by its printed label, a service row by organisation and service area
+        "row_printed": printed.organisation_printed.where(
+            printed.is_total_row, printed.organisation_name + " – " + printed.service_area
+        ),
         "practitioners_trained": printed.practitioners_trained.astype(int),
     })
     empty = int(training.practitioners_trained.isna().sum())

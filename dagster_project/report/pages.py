@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import jinja2
 import pandas as pd
 
 from dagster_project.report import charts
-from dagster_project.report.appendix_figures import practice_pages
+from dagster_project.report.appendix_figures import Scale, practice_pages
 from dagster_project.report.devon_figures import devon_sections
 from dagster_project.report.figure import Figure
 
@@ -95,12 +96,13 @@ def render_site(frames: dict[str, pd.DataFrame], out_dir: Path, svg_cache: Path 
     `svg_cache`: a folder where chart SVGs are kept between builds (see charts.SvgRenderer)."""
     env = _environment()
     renderer = charts.SvgRenderer(svg_cache)
-    prepare = lambda figure: _prepare(figure, data_dir, renderer)  # noqa: E731
     data_dir = out_dir / "data"
     data_dir.mkdir()
+    prepare = functools.partial(_prepare, data_dir=data_dir, renderer=renderer)
     log = frames["publish_log"].iloc[0]
     documents = dict(zip(frames["documents"].document, frames["documents"].source_document))
-    practices = practice_pages(frames, documents["appendix"])
+    scale = Scale.of(frames)
+    practices = practice_pages(frames, documents["appendix"], scale)
     sections = devon_sections(frames, documents["devon"])
     findings = frames["findings"]
     claims = frames.get("claims")
@@ -125,7 +127,6 @@ def render_site(frames: dict[str, pd.DataFrame], out_dir: Path, svg_cache: Path 
 
     all_figures = [f for p in practices for f in p.figures] + [f for s in sections for f in s.figures]
     questions = frames["questions"]
-    scale = {"low": int(frames["descriptors"].point_score.min()), "high": int(frames["descriptors"].point_score.max())}
     for page in practices:
         page_view = {
             **page.__dict__,

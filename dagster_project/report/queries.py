@@ -59,7 +59,7 @@ QUERIES: dict[str, str] = {
         order by question_id, point_score
     """,
     "bands": """
-        select question_id, band_order, band_label, is_above_midpoint, trusts, source_line
+        select question_id, band_order, band_label, lower_bound, is_above_midpoint, trusts, source_line
         from marts.band
         order by question_id, band_order
     """,
