@@ -32,10 +32,12 @@ class Settings:
     published_db: Path
     data_docs_dir: Path
     responses_dir: Path
+    report_dir: Path
 
 
 def settings() -> Settings:
     build_db = _path("IW_BUILD_DB", DEFAULT_BUILD_DB)
+    published_db = _path("IW_PUBLISHED_DB", DEFAULT_PUBLISHED_DB)
     return Settings(
         project_root=PROJECT_ROOT,
         sources_dir=_path("IW_SOURCES_DIR", PROJECT_ROOT.parent / "shared" / "sources"),
@@ -43,8 +45,10 @@ def settings() -> Settings:
         dbt_project_dir=PROJECT_ROOT / "dbt",
         expectations_dir=PROJECT_ROOT / "expectations",
         build_db=build_db,
-        published_db=_path("IW_PUBLISHED_DB", DEFAULT_PUBLISHED_DB),
+        published_db=published_db,
         data_docs_dir=_path("IW_DATA_DOCS_DIR", build_db.parent / "data_docs"),
         # respondent-level collections, one file each (dagster_project/responses/contract.py)
         responses_dir=_path("IW_RESPONSES_DIR", PROJECT_ROOT / ".data" / "responses"),
+        # the report site; index.html inside it
+        report_dir=_path("IW_REPORT_DIR", published_db.parent / "report"),
     )

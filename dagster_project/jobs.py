@@ -8,7 +8,7 @@ nightly_refresh = dg.define_asset_job(
     name="nightly_refresh",
     # every asset but the partitioned responses, which `responses_refresh` loads per collection
     selection=dg.AssetSelection.all() - dg.AssetSelection.assets(*RESPONSES_KEYS),
-    description="Ingest raw/, build staging and marts with dbt, run the checks, publish.",
+    description="Ingest raw/, build staging and marts with dbt, run the checks, publish, draw the report.",
     tags={"iw/warehouse": "build"},
 )
 

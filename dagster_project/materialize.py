@@ -187,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"nightly_refresh succeeded in {elapsed:.1f} s (run {result.run_id})")
     print(f"published warehouse (point BI here, read-only): {cfg.published_db}")
     print(f"build warehouse: {cfg.build_db}")
+    print(f"report (open in a browser): {cfg.report_dir / 'index.html'}")
     warned = sorted({name for name, _, _, passed in checks if not passed})
     if checks:
         print(

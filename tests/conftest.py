@@ -60,6 +60,7 @@ def pipeline_env(folder: Path) -> dict[str, str]:
         "IW_BUILD_DB": str(folder / "build" / "warehouse.duckdb"),
         "IW_PUBLISHED_DB": str(folder / "published" / "warehouse.duckdb"),
         "IW_RESPONSES_DIR": str(folder / "responses"),
+        "IW_REPORT_DIR": str(folder / "published" / "report"),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
 

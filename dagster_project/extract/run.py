@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dagster_project.extract import appendix, devon
+from dagster_project.config import settings
+from dagster_project.extract import appendix, devon, printed_lines
 from dagster_project.extract.dictionary import render_dictionary
 from dagster_project.extract.tables import Table, render_csv
 
-TABLES: tuple[Table, ...] = appendix.TABLES + devon.TABLES
+TABLES: tuple[Table, ...] = appendix.TABLES + devon.TABLES + printed_lines.TABLES
 
 
-def extract_all(appendix_path: str | Path, devon_path: str | Path) -> dict[str, str]:
-    """Map each raw file's path relative to raw/ to its full text (the CSVs and README.md)."""
+def extract_all(appendix_path: str | Path, devon_path: str | Path, claims_dir: str | Path | None = None) -> dict[str, str]:
+    """Map each raw file's path relative to raw/ to its full text (the CSVs and README.md).
+    `claims_dir`: the claims register whose lines are kept too (default expectations/claims)."""
+    paths = {"appendix": appendix_path, "devon": devon_path}
     rows_by_document = {"appendix": appendix.extract(appendix_path), "devon": devon.extract(devon_path)}
+    claimed = printed_lines.claim_lines(claims_dir if claims_dir is not None else default_claims_dir())
+    for document, tables in rows_by_document.items():
+        cited = [row["source_line"] for rows in tables.values() for row in rows] + sorted(claimed[document])
+        tables[printed_lines.TABLE_NAME] = printed_lines.printed_line_rows(paths[document], cited)
     rendered: dict[str, str] = {}
     row_counts: dict[str, int] = {}
     for table in TABLES:
@@ -22,3 +29,7 @@ def extract_all(appendix_path: str | Path, devon_path: str | Path) -> dict[str, 
         row_counts[table.relpath] = len(rows)
     rendered["README.md"] = render_dictionary(TABLES, row_counts)
     return rendered
+
+
+def default_claims_dir() -> Path:
+    return settings().expectations_dir / "claims"

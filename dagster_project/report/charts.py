@@ -1,0 +1,184 @@
+"""Chart shapes the report uses, drawn with Altair and rendered to static SVG by vl-convert.
+
+vl-convert renders Vega-Lite in-process (no browser, no network); axis labels, titles and
+value labels stay SVG <text>. Every chart labels its values as text and, where it compares
+series, tells them apart by shape as well as colour, so no meaning rests on colour alone.
+Titles live in the page (the figure's heading), not in the SVG.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import metadata
+import json
+import os
+import re
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+WIDTH = 420
+BAR_STEP = 18
+# Okabe-Ito colours (distinguishable with colour-blindness), paired with shapes
+SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73")
+SERIES_SHAPES = ("circle", "diamond", "square")
+BAR_COLOUR = "#0072B2"
+FONT = "sans-serif"
+RENDERER_VERSION = (alt.__version__, metadata.version("vl-convert-python"))
+
+
+def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return chart.configure(font=FONT).configure_view(stroke=None).configure_axis(
+        labelFontSize=11, titleFontSize=11, labelLimit=260
+    )
+
+
+def _count_axis(value_format: str) -> alt.Axis:
+    # counts have no fractional ticks
+    return alt.Axis(tickMinStep=1, format=",d") if value_format.endswith("d") else alt.Axis()
+
+
+def hbar(data: pd.DataFrame, category: str, value: str, category_title: str, value_title: str,
+         value_format: str = ",d", sort: list[str] | None = None) -> alt.TopLevelMixin:
+    """Horizontal bars, one per category (in the given order), each labelled with its value."""
+    order = sort if sort is not None else list(data[category])
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{category}:N", sort=order, title=category_title),
+        x=alt.X(f"{value}:Q", title=value_title, axis=_count_axis(value_format)),
+    )
+    bars = base.mark_bar(color=BAR_COLOUR)
+    labels = base.mark_text(align="left", dx=3, fontSize=11, color="black").encode(
+        text=alt.Text(f"{value}:Q", format=value_format)
+    )
+    return _config((bars + labels).properties(width=WIDTH, height=alt.Step(BAR_STEP)))
+
+
+def faceted_hbar(data: pd.DataFrame, category: str, value: str, facet: str, category_title: str,
+                 value_title: str, facet_order: list[str], value_format: str = ",d") -> alt.TopLevelMixin:
+    """Side-by-side panels of horizontal bars, one panel per value of `facet` (named in its header)."""
+    order = list(dict.fromkeys(data[category]))
+    base = alt.Chart().encode(
+        y=alt.Y(f"{category}:N", sort=order, title=category_title),
+        x=alt.X(f"{value}:Q", title=value_title, axis=_count_axis(value_format)),
+    )
+    layered = alt.layer(
+        base.mark_bar(color=BAR_COLOUR),
+        base.mark_text(align="left", dx=3, fontSize=11, color="black").encode(
+            text=alt.Text(f"{value}:Q", format=value_format)
+        ),
+        data=data,
+    ).properties(width=WIDTH // 2 - 20, height=alt.Step(BAR_STEP))
+    return _config(layered.facet(
+        column=alt.Column(f"{facet}:N", sort=facet_order, title=None, header=alt.Header(labelFontSize=12))
+    ))
+
+
+def dot_comparison(data: pd.DataFrame, category: str, value: str, series: str, category_title: str,
+                   value_title: str, series_order: list[str],
+                   domain: tuple[float, float] | None = None) -> alt.TopLevelMixin:
+    """Dots per category, one per series, told apart by shape and colour (legend at the top).
+    The dots carry no value labels (they would overlap); the figure's table has the values."""
+    order = list(dict.fromkeys(data[category]))
+    scale = alt.Scale(domain=list(domain), zero=False) if domain else alt.Scale(zero=False)
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{category}:N", sort=order, title=category_title),
+        x=alt.X(f"{value}:Q", title=value_title, scale=scale),
+    )
+    rule = alt.Chart(data).mark_rule(color="#999999").encode(
+        y=alt.Y(f"{category}:N", sort=order),
+        x=alt.X(f"min({value}):Q"),
+        x2=alt.X2(f"max({value})"),
+    )
+    legend = alt.Legend(orient="top", title=None, symbolSize=90, labelLimit=400, labelFontSize=11)
+    dots = base.mark_point(filled=True, size=70, opacity=0.9).encode(
+        shape=alt.Shape(f"{series}:N", sort=series_order,
+                        scale=alt.Scale(domain=series_order, range=list(SERIES_SHAPES[: len(series_order)])),
+                        legend=legend),
+        color=alt.Color(f"{series}:N", sort=series_order,
+                        scale=alt.Scale(domain=series_order, range=list(SERIES_COLOURS[: len(series_order)])),
+                        legend=legend),
+    )
+    return _config((rule + dots).properties(width=WIDTH, height=alt.Step(BAR_STEP + 2)))
+
+
+def low_mid_high(data: pd.DataFrame, category: str, low: str, mid: str, high: str, category_title: str,
+                 value_title: str, value_format: str = ".0f") -> alt.TopLevelMixin:
+    """A line from lowest to highest per category, ticks at both ends and a labelled dot at the middle value."""
+    order = list(data[category])
+    y = alt.Y(f"{category}:N", sort=order, title=category_title)
+    base = alt.Chart(data)
+    span = base.mark_rule(color="#555555", strokeWidth=2).encode(
+        y=y, x=alt.X(f"{low}:Q", title=value_title, scale=alt.Scale(domain=[0, 100])), x2=f"{high}:Q"
+    )
+    ends = alt.layer(
+        base.mark_tick(color="#555555", thickness=2, size=12).encode(y=y, x=f"{low}:Q"),
+        base.mark_tick(color="#555555", thickness=2, size=12).encode(y=y, x=f"{high}:Q"),
+    )
+    middle = base.mark_point(filled=True, shape="diamond", size=90, color=SERIES_COLOURS[1]).encode(y=y, x=f"{mid}:Q")
+    label = base.mark_text(dy=-11, fontSize=10, color="black").encode(
+        y=y, x=f"{mid}:Q", text=alt.Text(f"{mid}:Q", format=value_format)
+    )
+    return _config((span + ends + middle + label).properties(width=WIDTH, height=alt.Step(BAR_STEP + 10)))
+
+
+def grid(data: pd.DataFrame, column: str, row: str, value: str, label: str, column_title: str,
+         row_title: str, column_order: list[str], row_order: list[str]) -> alt.TopLevelMixin:
+    """A row x column grid of cells shaded by `value` and labelled with `label` (text in every cell)."""
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{column}:N", sort=column_order, title=column_title, axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y(f"{row}:N", sort=row_order, title=row_title),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color(f"{value}:Q", scale=alt.Scale(domain=[0, 1], range=["#f7fbff", "#6baed6"]), legend=None)
+    )
+    text = base.mark_text(fontSize=11, color="black").encode(text=f"{label}:N")
+    return _config((cells + text).properties(width=alt.Step(78), height=alt.Step(24)))
+
+
+class SvgRenderer:
+    """Renders charts to SVG, reusing the SVG of an identical spec from the previous build.
+
+    vl-convert takes some 50 ms a chart; the nightly job mostly redraws unchanged data, so the
+    SVGs are kept in `cache_dir` by a hash of the spec and the renderer's version. Entries no
+    build used since the last `prune` are removed by it.
+    """
+
+    def __init__(self, cache_dir: Path | None):
+        self.cache_dir = cache_dir
+        self.used: set[str] = set()
+        self.rendered = 0
+        self.reused = 0
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+
+    def svg(self, chart: alt.TopLevelMixin, id_prefix: str) -> str:
+        """The chart as SVG markup to inline in a page. Ids inside the SVG (clip paths) get
+        `id_prefix` so that several charts on one page do not share them."""
+        spec = chart.to_dict(validate=False)
+        key = hashlib.sha256(
+            json.dumps([spec, RENDERER_VERSION], sort_keys=True, default=str).encode("utf-8")
+        ).hexdigest()
+        self.used.add(key)
+        cached = self.cache_dir / f"{key}.svg" if self.cache_dir is not None else None
+        if cached is not None and cached.is_file():
+            svg = cached.read_text(encoding="utf-8")
+            self.reused += 1
+        else:
+            # no data from URLs: every chart carries its values inline
+            svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
+            self.rendered += 1
+            if cached is not None:
+                partial = cached.with_suffix(f".{os.getpid()}.tmp")
+                partial.write_text(svg, encoding="utf-8")
+                os.replace(partial, cached)
+        svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{id_prefix}-{m[1]}"', svg)
+        return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{id_prefix}-{m[1]})", svg)
+
+    def prune(self) -> None:
+        if self.cache_dir is None:
+            return
+        for path in self.cache_dir.iterdir():
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)

@@ -1,0 +1,126 @@
+"""Building the site: atomic replacement, a failed build, and the claims page when claims exist."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.report.site import build_site, svg_cache_dir
+
+
+@pytest.fixture()
+def published_copy(warehouse, tmp_path) -> Path:
+    """A copy of the published warehouse the test may change; the report folders the tests
+    build in start with the job's chart cache, so unchanged charts are not drawn again."""
+    copy = tmp_path / "published" / "warehouse.duckdb"
+    copy.parent.mkdir()
+    shutil.copy(warehouse.published_db, copy)
+    job_cache = svg_cache_dir(Path(warehouse.env["IW_REPORT_DIR"]))
+    for folder in (tmp_path / "site", tmp_path):
+        shutil.copytree(job_cache, svg_cache_dir(folder / "report"), dirs_exist_ok=True)
+    return copy
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_failed_build_leaves_the_previous_site_in_place(published_copy, tmp_path):
+    report = tmp_path / "site" / "report"
+    build_site(published_copy, report)
+    before = tree(report)
+    target = report.resolve()
+    with duckdb.connect(str(published_copy)) as con:
+        con.execute("drop table marts.cluster")
+
+    with pytest.raises(duckdb.CatalogException, match="cluster"):
+        build_site(published_copy, report)
+
+    assert report.resolve() == target
+    assert tree(report) == before
+    assert not list(report.parent.glob(".building-*"))
+
+
+def test_a_new_build_replaces_the_site_by_one_rename_and_keeps_the_previous_folder(published_copy, tmp_path):
+    report = tmp_path / "site" / "report"
+    first = build_site(published_copy, report)
+    second = build_site(published_copy, report)
+    assert report.is_symlink() and report.resolve() == second.site_dir != first.site_dir
+    assert first.site_dir.is_dir()  # a reader still in the old site can finish
+    third = build_site(published_copy, report)
+    assert not first.site_dir.exists() and second.site_dir.is_dir() and third.site_dir == report.resolve()
+    # the second build drew no chart again: every chart was unchanged
+    assert second.charts_rendered == 0 and second.charts_reused == first.charts_rendered + first.charts_reused
+
+
+def test_a_missing_warehouse_fails_naming_it_and_writes_no_site(tmp_path):
+    missing = tmp_path / "nowhere.duckdb"
+    with pytest.raises(FileNotFoundError, match=str(missing)):
+        build_site(missing, tmp_path / "report")
+    assert not (tmp_path / "report").exists()
+
+
+CLAIMS = [
+    # claim_id, document, section, source_line, quote, reading, evidence, verdict, verdict_detail
+    ("devon.parent_feedback.95_5_pct", "devon", "Parent self report", 704, "95.5% (22/23) of parents report ...",
+     "22 of 23 parents, as a percentage", '{"numerator": 22, "denominator": 23, "pct": 95.65}',
+     "contradicted", "22/23 is 95.65%, printed 95.5%."),
+    ("devon.clusters.19", "devon", "Introduction", 23, "delivered through 19 AXS clusters",
+     "count of clusters listed in Fig 14", '{"clusters_listed": 17}', "holds_under_reading",
+     "Holds if two clusters are missing from Fig 14; the plain reading gives 17."),
+    ("devon.caf_review.completely", "devon", "Parent self report", 681, "18.7% of children and young people",
+     "share answering completely", "{}", "not_checkable", "The counts were in the lost chart."),
+    ("appendix.trusts.150", "appendix", "Introduction", 12, "150 Children's Trusts", "trusts per question",
+     '{"trusts": 150}', "holds", "Bands and missing add up to 150 for every question."),
+]
+
+
+def add_claims(db: Path) -> None:
+    with duckdb.connect(str(db)) as con:
+        con.execute("""
+            create table quality.claims (
+                run_id varchar, claim_id varchar, document varchar, section varchar, source_line integer,
+                quote varchar, reading varchar, evidence varchar, verdict varchar, verdict_detail varchar,
+                checked_at timestamp)
+        """)
+        for row in CLAIMS:
+            con.execute("insert into quality.claims values ('old-run', ?, ?, ?, ?, ?, ?, ?, 'holds', ?, timestamp '2026-01-01')",
+                        [*row[:7], row[8]])
+            con.execute("insert into quality.claims values ('new-run', ?, ?, ?, ?, ?, ?, ?, ?, ?, timestamp '2026-02-01')",
+                        list(row))
+        con.execute("""
+            create view quality.latest_claims as
+            select * from quality.claims
+            where run_id = (select arg_max(run_id, checked_at) from quality.claims)
+        """)
+
+
+def test_the_claims_page_groups_claims_by_document_and_section_with_their_verdicts(published_copy, tmp_path):
+    add_claims(published_copy)
+    result = build_site(published_copy, tmp_path / "report")
+    page = (tmp_path / "report" / "claims.html").read_text(encoding="utf-8")
+
+    assert result.claims == len(CLAIMS) == page.count("<article")
+    assert "claims.html" in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h[23][^>]*>([^<]+)</h[23]>", page)
+    assert headings == ["National appendix", "Introduction", "Devon", "Introduction", "Parent self report"]
+    # within a section, by line; each with the verdict of the newest run, in words
+    devon_lines = [int(n) for n in re.findall(r'aria-label="Claim on line (\d+)"', page)][1:]
+    assert devon_lines == [23, 681, 704]
+    for label in ("Holds", "Contradicted", "Holds under a reading", "Not checkable"):
+        assert f"<strong>{label}</strong>" in page
+    assert "22/23 is 95.65%, printed 95.5%." in page
+    assert "<dt>clusters_listed</dt><dd>17</dd>" in page
+
+
+def test_without_claims_in_the_warehouse_there_is_no_claims_page(published_copy, tmp_path):
+    with duckdb.connect(str(published_copy)) as con:
+        con.execute("drop view if exists quality.latest_claims")
+    result = build_site(published_copy, tmp_path / "report")
+    assert result.claims is None
+    assert not (tmp_path / "report" / "claims.html").exists()
+    assert "claims.html" not in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
