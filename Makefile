@@ -14,14 +14,20 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 DBT_FILES := $(shell find dbt \( -path dbt/target -o -path dbt/pipeline_target \) -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 MANIFEST := dbt/pipeline_target/manifest.json
 
-.PHONY: run test dev extract prepare install clean browser
+.PHONY: run test lint dev extract prepare install clean browser
 
 # rebuilds what changed since the last publish; `make run FULL=1` rebuilds everything
 run: $(MANIFEST)
 	$(BIN)/python -m dagster_project.materialize $(if $(FULL),--full)
 
-test: $(MANIFEST) browser
+test: $(MANIFEST) browser lint
 	$(BIN)/python -m pytest
+
+# The style gates, run before the tests: ruff (lint, format) for Python, sqlfluff for dbt's SQL.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint --disable-progress-bar dbt/models dbt/tests dbt/macros
 
 # The report's browser tests drive Debian's chromium (Playwright's own browser download does not
 # work here). Installed when missing and running as root; otherwise those tests skip (CI=true: fail).

@@ -66,7 +66,7 @@ class BuildLock(dg.ConfigurableResource):
             started = time.monotonic()
             fcntl.flock(self._fd, fcntl.LOCK_EX)
             context.log.info(f"build database free after {time.monotonic() - started:.1f} s")
-        since = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         os.ftruncate(self._fd, 0)
         os.write(self._fd, f"run {context.run_id} (pid {os.getpid()}) since {since}".encode())
         if context.instance is not None and context.run_id:

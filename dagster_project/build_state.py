@@ -17,7 +17,7 @@ import duckdb
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def file_state(path: Path) -> str:
@@ -45,13 +45,16 @@ def last_change(con: duckdb.DuckDBPyConnection) -> tuple[str, str, dt.datetime] 
     ).fetchone()[0]
     if not recorded:
         return None
-    return con.execute("select run_id, step, started_at from meta.build_log order by started_at desc limit 1").fetchone()
+    return con.execute(
+        "select run_id, step, started_at from meta.build_log order by started_at desc limit 1"
+    ).fetchone()
 
 
 def unchecked_change(con: duckdb.DuckDBPyConnection) -> str | None:
     """Why the build may not be published, or None when its last change has been checked."""
     tables = {
-        name for (name,) in con.execute(
+        name
+        for (name,) in con.execute(
             "select schema_name || '.' || table_name from duckdb_tables() where database_name = current_database()"
         ).fetchall()
     }

@@ -78,8 +78,7 @@ def observe_raw_files(instance: dg.DagsterInstance) -> list[str]:
         observed = latest.asset_event.tags.get(DATA_VERSION_TAG) if latest and latest.asset_event else None
         if observed != version:
             instance.report_runless_asset_event(
-                dg.AssetObservation(asset_key=key, tags={DATA_VERSION_TAG: version},
-                                    metadata={"path": str(path)})
+                dg.AssetObservation(asset_key=key, tags={DATA_VERSION_TAG: version}, metadata={"path": str(path)})
             )
             changed.append(table.relpath)
     return changed
@@ -101,7 +100,9 @@ class Plan:
         if self.kind == "full":
             return f"full run: {self.reason}"
         if self.kind == "verify":
-            return f"verify run: {self.reason}; re-publishing the unchanged build, {len(self.skipped)} assets up to date"
+            return (
+                f"verify run: {self.reason}; re-publishing the unchanged build, {len(self.skipped)} assets up to date"
+            )
         return (
             f"partial run: {self.reason}; running {len(self.selection)} assets (publishing included), "
             f"{len(self.skipped)} up to date"
@@ -127,7 +128,9 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
         return whole(f"the pipeline's code changed ({published_code} -> {pipeline_code_version()})")
     published_state = last_publish.asset_materialization.metadata.get("build_file_state")
     if published_state is None or published_state.value != file_state(settings().build_db):
-        return whole("the build database changed since it was last published (answers loaded, a failed or killed run, dbt by hand)")
+        return whole(
+            "the build database changed since it was last published (answers loaded, a failed or killed run, dbt by hand)"
+        )
 
     graph = defs.resolve_asset_graph()
     # publishing, and what reads the published file, run in every run
@@ -135,8 +138,14 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
     stale = _stale_or_missing(instance, defs, job_keys)
     if not stale:
         selection = sorted(published)
-        return Plan("verify", "no raw file and no code changed since the last build", selection, [],
-                    skipped=[k for k in job_keys if k not in published], changed_files=changed)
+        return Plan(
+            "verify",
+            "no raw file and no code changed since the last build",
+            selection,
+            [],
+            skipped=[k for k in job_keys if k not in published],
+            changed_files=changed,
+        )
     # Dagster marks an asset stale when its own inputs or code moved; what is downstream of it
     # moves only once it is rebuilt, so it is rebuilt in the same run
     downstream = dg.AssetSelection.assets(*stale).downstream().resolve(graph)
@@ -149,8 +158,9 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
         key=lambda k: k.to_user_string(),
     )
     reason = f"changed raw files: {', '.join(changed)}" if changed else "stale or missing assets"
-    return Plan("partial", reason, selection, checks, skipped=[k for k in job_keys if k not in selection],
-                changed_files=changed)
+    return Plan(
+        "partial", reason, selection, checks, skipped=[k for k in job_keys if k not in selection], changed_files=changed
+    )
 
 
 def whole_build_check_keys() -> set[dg.AssetCheckKey]:

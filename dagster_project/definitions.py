@@ -3,14 +3,13 @@
 import dagster as dg
 
 import dagster_project.instance_storage  # noqa: F401  (SQLite run history: no fsync per event)
-
 from dagster_project.assets.claims import claim_checks
 from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.ingest import raw_assets, raw_file_sources
 from dagster_project.assets.publish import published_warehouse
 from dagster_project.assets.quality import quality_checks
-from dagster_project.assets.responses import response_files_changed, responses_answers, responses_refresh
 from dagster_project.assets.report import report
+from dagster_project.assets.responses import response_files_changed, responses_answers, responses_refresh
 from dagster_project.jobs import nightly_refresh, nightly_schedule
 from dagster_project.resources import build_resources
 from dagster_project.sensors import raw_files_changed

@@ -35,8 +35,11 @@ def check_evaluations(result: dg.ExecuteInProcessResult) -> list[tuple[str, str,
     """(check name, asset, severity, passed) of every asset check evaluated in the run."""
     return [
         (e.check_name, e.asset_key.to_user_string(), e.severity.value.lower(), e.passed)
-        for e in (event.event_specific_data for event in result.all_events
-                  if event.event_type_value == "ASSET_CHECK_EVALUATION")
+        for e in (
+            event.event_specific_data
+            for event in result.all_events
+            if event.event_type_value == "ASSET_CHECK_EVALUATION"
+        )
     ]
 
 
@@ -45,17 +48,21 @@ def failing_rows(db_path, run_id: str, check_name: str, limit: int = 5) -> list[
     or the rows a dbt test stored (schema test_failures, for tests with store_failures)."""
     try:
         with duckdb.connect(str(db_path), read_only=True) as con:
-            rows = con.execute(
-                "select row_key, source_line from quality.findings where run_id = ? and rule_id = ? "
-                "order by source_line limit ?",
-                [run_id, check_name, limit],
-            ).fetchall() if _has_table(con, "quality", "findings") else []
+            rows = (
+                con.execute(
+                    "select row_key, source_line from quality.findings where run_id = ? and rule_id = ? "
+                    "order by source_line limit ?",
+                    [run_id, check_name, limit],
+                ).fetchall()
+                if _has_table(con, "quality", "findings")
+                else []
+            )
             if rows:
                 return [f"{key} (line {line})" for key, line in rows]
             if _has_table(con, "test_failures", check_name):
                 stored = con.execute(f'select * from test_failures."{check_name}" limit {limit}')
                 names = [d[0] for d in stored.description]
-                return [", ".join(f"{n}={v}" for n, v in zip(names, row)) for row in stored.fetchall()]
+                return [", ".join(f"{n}={v}" for n, v in zip(names, row, strict=False)) for row in stored.fetchall()]
     except duckdb.Error:
         pass
     return []
@@ -76,9 +83,12 @@ def claims_tally(db_path) -> str:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-    ).fetchone()[0] > 0
+    return (
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def root_cause(error: dg.SerializableErrorInfo) -> str:
@@ -116,7 +126,9 @@ def load_responses(instance: dg.DagsterInstance, defs: dg.Definitions, cfg, log)
     started = time.perf_counter()
     with contextlib.redirect_stdout(log):
         result = defs.resolve_job_def("responses_refresh").execute_in_process(
-            instance=instance, raise_on_error=False, tags={**run_tags(todo.to_load), **Worker.current().tag()},
+            instance=instance,
+            raise_on_error=False,
+            tags={**run_tags(todo.to_load), **Worker.current().tag()},
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     if not result.success:
@@ -125,8 +137,10 @@ def load_responses(instance: dg.DagsterInstance, defs: dg.Definitions, cfg, log)
                 print(f"FAILED {event.step_key}: {root_cause(event.step_failure_data.error)}", file=sys.stderr)
         print(f"responses_refresh failed (run {result.run_id}); nothing was published", file=sys.stderr)
         return 1
-    print(f"responses_refresh loaded {len(todo.to_load)} collections in {time.perf_counter() - started:.1f} s "
-          f"(run {result.run_id})")
+    print(
+        f"responses_refresh loaded {len(todo.to_load)} collections in {time.perf_counter() - started:.1f} s "
+        f"(run {result.run_id})"
+    )
     return 0
 
 
@@ -134,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project.materialize", description=__doc__)
     how = parser.add_mutually_exclusive_group()
     how.add_argument(
-        "--select", metavar="KEYS",
+        "--select",
+        metavar="KEYS",
         help="comma-separated asset keys to run (e.g. publish/warehouse); default: what changed",
     )
     how.add_argument("--full", action="store_true", help="rebuild everything, whether it changed or not")
@@ -153,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
         job = defs.resolve_job_def("nightly_refresh")
         tags = Worker.current().tag()  # run monitoring and later runs can tell if this process dies
         if args.select:
-            job = job.get_subset(asset_selection={dg.AssetKey.from_user_string(k.strip()) for k in args.select.split(",")})
+            job = job.get_subset(
+                asset_selection={dg.AssetKey.from_user_string(k.strip()) for k in args.select.split(",")}
+            )
         else:
             # first load new or changed collections of answers, then plan what the job rebuilds
             failed = load_responses(instance, defs, cfg, log)
@@ -181,8 +198,10 @@ def main(argv: list[str] | None = None) -> int:
             if severity == "error" and not passed:
                 found = failing_rows(cfg.build_db, result.run_id, name)
                 print(f"check {name} failed on {asset}" + (f": {', '.join(found)}" if found else ""), file=sys.stderr)
-        print(f"nightly_refresh failed after {elapsed:.1f} s (run {result.run_id}); dbt output: {stdout_log}",
-              file=sys.stderr)
+        print(
+            f"nightly_refresh failed after {elapsed:.1f} s (run {result.run_id}); dbt output: {stdout_log}",
+            file=sys.stderr,
+        )
         return 1
     print(f"nightly_refresh succeeded in {elapsed:.1f} s (run {result.run_id})")
     print(f"published warehouse (point BI here, read-only): {cfg.published_db}")

@@ -61,7 +61,10 @@ def code_version(project_root: Path) -> str:
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=project_root, capture_output=True, text=True, check=True,
+            cwd=project_root,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -132,8 +135,13 @@ def _stamp(copy: Path, published_db: Path, provenance: Provenance, published_at:
         con.execute(
             "insert into meta.publish_log values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                published_at, provenance.run_id, provenance.code_version, provenance.checks_total,
-                provenance.checks_failed_error, provenance.checks_failed_warn, provenance.findings,
+                published_at,
+                provenance.run_id,
+                provenance.code_version,
+                provenance.checks_total,
+                provenance.checks_failed_error,
+                provenance.checks_failed_warn,
+                provenance.findings,
                 provenance.built_by_run_id or provenance.run_id,
             ],
         )
@@ -156,7 +164,7 @@ def publish(build_db: Path, published_db: Path, provenance: Provenance) -> Publi
     copy = published_db.parent / f"{TMP_MARKER}{uuid.uuid4().hex}{published_db.suffix}"
     try:
         shutil.copyfile(build_db, copy)
-        tables = _stamp(copy, published_db, provenance, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+        tables = _stamp(copy, published_db, provenance, dt.datetime.now(dt.UTC).replace(tzinfo=None))
         integrity_check(copy, expect_run_id=provenance.run_id)
         _fsync_file(copy)
         previous = None
@@ -215,7 +223,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rolled back: {published} now holds the previous warehouse (run rollback again to undo)")
     counts = integrity_check(published)
     with duckdb.connect(str(published), read_only=True) as con:
-        as_of = con.execute("select published_at, run_id, code_version from meta.publish_log order by published_at desc limit 1").fetchone()
+        as_of = con.execute(
+            "select published_at, run_id, code_version from meta.publish_log order by published_at desc limit 1"
+        ).fetchone()
     print(f"{published}: {len(counts)} tables, data as of {as_of[0]} (run {as_of[1]}, code {as_of[2]})")
     return 0
 

@@ -143,14 +143,12 @@ def validate_csv(path: Path, table: Table) -> int:
         line = reader.line_num  # a quoted cell may span lines; report where the row ends
         if len(cells) != len(expected):
             column = expected[len(cells)] if len(cells) < len(expected) else None
-            raise RawFileError(
-                path, line, column, f"expected {len(expected)} cells, found {len(cells)}"
-            )
-        for col, cell in zip(table.columns, cells):
+            raise RawFileError(path, line, column, f"expected {len(expected)} cells, found {len(cells)}")
+        for col, cell in zip(table.columns, cells, strict=False):
             _check_cell(path, line, col, cell)
         key = tuple(cells[i] for i in key_index)
         if key in seen:
-            named = ", ".join(f"{k}={v}" for k, v in zip(table.key, key))
+            named = ", ".join(f"{k}={v}" for k, v in zip(table.key, key, strict=False))
             raise RawFileError(path, line, None, f"duplicate key ({named}); first seen on line {seen[key]}")
         seen[key] = line
         rows += 1
@@ -163,9 +161,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> Loaded
     """Validate `path`, then replace `raw.<table>` with its rows, typed as declared."""
     rows = validate_csv(path, table)
     columns = ", ".join(f"'{c.name}': '{c.type}'" for c in table.columns)
-    not_null = ", ".join(
-        f"{c.name} {c.type}{'' if c.nullable else ' not null'}" for c in table.columns
-    )
+    not_null = ", ".join(f"{c.name} {c.type}{'' if c.nullable else ' not null'}" for c in table.columns)
     con.execute("create schema if not exists raw")
     con.execute(f"create or replace table raw.{table.table_name} ({not_null})")
     con.execute(

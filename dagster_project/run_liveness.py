@@ -45,7 +45,7 @@ def process_started_at(pid: int) -> float | None:
     except (FileNotFoundError, ProcessLookupError):
         return None
     # the command name (field 2) may hold spaces and parentheses: fields after it follow the last ')'
-    fields = stat[stat.rindex(")") + 2:].split()
+    fields = stat[stat.rindex(")") + 2 :].split()
     if fields[0] == "Z":  # a zombie has exited; only its parent has not reaped it yet
         return None
     return _boot_time() + int(fields[19]) / _CLOCK_TICKS
@@ -73,7 +73,7 @@ class Worker:
         return {WORKER_TAG: f"{self.host}:{self.pid}:{self.started_at:.2f}"}
 
     def describe(self) -> str:
-        started = dt.datetime.fromtimestamp(self.started_at, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        started = dt.datetime.fromtimestamp(self.started_at, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         return f"process {self.pid} on {self.host} (started {started})"
 
     def is_alive(self) -> bool | None:
@@ -116,7 +116,7 @@ def health(instance: dg.DagsterInstance, run: dg.DagsterRun) -> CheckRunHealthRe
         return CheckRunHealthResult(WorkerStatus.RUNNING, f"{worker.describe()} is on another host; not judged")
     if alive:
         return CheckRunHealthResult(WorkerStatus.RUNNING, f"{worker.describe()} is alive")
-    found = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    found = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     return CheckRunHealthResult(
         WorkerStatus.NOT_FOUND,
         f"found dead at {found}: {worker.describe()} is gone (killed, out of memory, or the machine "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+
 import dagster as dg
 
 from dagster_project.config import settings

@@ -98,7 +98,7 @@ def main() -> int:
             folder = Path(tmp) / f"run{repetition}"
             env = site(folder)
 
-            def record(name: str, command: list[str]) -> None:
+            def record(name: str, command: list[str], env=env, folder=folder, repetition=repetition) -> None:
                 seconds, peak = measured(command, env, folder / f"{name.replace(' ', '_')}.log")
                 wall[name].append(seconds)
                 rss[name].append(peak)
@@ -107,8 +107,20 @@ def main() -> int:
             record("cold", JOB)
             for kind, seconds in step_seconds(folder / "home").items():
                 steps[kind].append(seconds)
-            record("bare dbt build", [str(BIN / "dbt"), "build", "--quiet", "--project-dir", "dbt",
-                                      "--profiles-dir", "dbt", "--target-path", str(folder / "dbt_target")])
+            record(
+                "bare dbt build",
+                [
+                    str(BIN / "dbt"),
+                    "build",
+                    "--quiet",
+                    "--project-dir",
+                    "dbt",
+                    "--profiles-dir",
+                    "dbt",
+                    "--target-path",
+                    str(folder / "dbt_target"),
+                ],
+            )
             record("no change", JOB)
             for name, (relpath, old, new) in EDITS.items():
                 path = folder / "raw" / relpath
@@ -117,9 +129,11 @@ def main() -> int:
                 path.write_text(text.replace(old, new, 1), encoding="utf-8")
                 record(name, JOB)
         if args.test_suite:
-            seconds, peak = measured([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-                                     {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"},
-                                     Path(tmp) / "pytest.log")
+            seconds, peak = measured(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"},
+                Path(tmp) / "pytest.log",
+            )
             wall["test suite (pytest)"].append(seconds)
             rss["test suite (pytest)"].append(peak)
 
@@ -130,8 +144,9 @@ def main() -> int:
     print(f"\nmedian of {args.repeat} (seconds, peak RSS MiB, ratio)")
     print(f"  {'what':<28} {'wall s':>8} {'RSS MiB':>8}  ratio")
     for name in wall:
-        ratio = {"cold": f"{cold / dbt:.2f}x bare dbt", "bare dbt build": "",
-                 "test suite (pytest)": ""}.get(name, f"{median(wall[name]) / cold:.2f}x cold")
+        ratio = {"cold": f"{cold / dbt:.2f}x bare dbt", "bare dbt build": "", "test suite (pytest)": ""}.get(
+            name, f"{median(wall[name]) / cold:.2f}x cold"
+        )
         print(f"  {name:<28} {median(wall[name]):8.2f} {median(rss[name]):8.0f}  {ratio}")
     print(f"  peak RSS, cold job / bare dbt: {median(rss['cold']) / median(rss['bare dbt build']):.2f}x")
     print("  inside the cold job (from its event log):")

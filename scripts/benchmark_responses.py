@@ -82,8 +82,18 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float,
 
 def dbt(args: list[str], env: dict[str, str], work: Path) -> list[str]:
     dbt_bin = Path(sys.executable).parent / "dbt"
-    return [str(dbt_bin), *args, "--project-dir", str(ROOT / "dbt"), "--profiles-dir", str(ROOT / "dbt"),
-            "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    return [
+        str(dbt_bin),
+        *args,
+        "--project-dir",
+        str(ROOT / "dbt"),
+        "--profiles-dir",
+        str(ROOT / "dbt"),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,21 +115,41 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         generated = generate_collections(settings().raw_dir, folder, max(counts), seed=1)
         generate_wall = time.perf_counter() - started
-        print(f"generated {len(generated)} SYNTHETIC collections of {per_collection} answers in {generate_wall:.1f} s "
-              f"({folder})", flush=True)
+        print(
+            f"generated {len(generated)} SYNTHETIC collections of {per_collection} answers in {generate_wall:.1f} s "
+            f"({folder})",
+            flush=True,
+        )
 
         rows = []
-        for size, k in zip(sizes, counts):
+        for size, k in zip(sizes, counts, strict=False):
             files = [str(c.path) for c in generated[:k]]
             answers = k * per_collection
             db = work / f"build_{k}" / "warehouse.duckdb"
             db.parent.mkdir()
-            env = {**os.environ, "IW_BUILD_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-                   "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+            env = {
+                **os.environ,
+                "IW_BUILD_DB": str(db),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            }
             run_measured([sys.executable, "-c", SETUP, str(db)], env)
             run_measured(dbt(["seed", "--select", "mean_score_bands"], env, work), env)
-            run_measured(dbt(["run", "--select", "stg_appendix__responses", "stg_appendix__mean_score_bands",
-                              "stg_appendix__average_scores", "stg_appendix__questions"], env, work), env)
+            run_measured(
+                dbt(
+                    [
+                        "run",
+                        "--select",
+                        "stg_appendix__responses",
+                        "stg_appendix__mean_score_bands",
+                        "stg_appendix__average_scores",
+                        "stg_appendix__questions",
+                    ],
+                    env,
+                    work,
+                ),
+                env,
+            )
             ingest_s, ingest_rss, _ = run_measured([sys.executable, "-c", INGEST, str(db), *files], env)
             dbt_s, dbt_rss, _ = run_measured(
                 dbt(["run", "--select", "stg_responses__answers+", "stg_responses__collections+"], env, work), env
@@ -128,19 +158,25 @@ def main(argv: list[str] | None = None) -> int:
             models_s = sum(r["execution_time"] for r in results)
             bare_s, bare_rss, _ = run_measured([sys.executable, "-c", BARE, *files], env)
             generate_s = sum(c.seconds for c in generated[:k])
-            rows.append((size, answers, k, generate_s, ingest_s, dbt_s, models_s, bare_s, ingest_rss, dbt_rss, bare_rss))
+            rows.append(
+                (size, answers, k, generate_s, ingest_s, dbt_s, models_s, bare_s, ingest_rss, dbt_rss, bare_rss)
+            )
             print(f"  {answers:,} answers done", flush=True)
             shutil.rmtree(db.parent)
 
         print()
-        print("| target | answers | collections | generate s | ingest s | dbt s (models) | ingest+dbt s | bare group-by s "
-              "| ratio | ratio, models only | peak RSS ingest / dbt / bare MiB | ingest+dbt s per M answers |")
+        print(
+            "| target | answers | collections | generate s | ingest s | dbt s (models) | ingest+dbt s | bare group-by s "
+            "| ratio | ratio, models only | peak RSS ingest / dbt / bare MiB | ingest+dbt s per M answers |"
+        )
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
         for size, answers, k, gen_s, ingest_s, dbt_s, models_s, bare_s, i_rss, d_rss, b_rss in rows:
             total = ingest_s + dbt_s
-            print(f"| {size / 1e6:g}M | {answers:,} | {k} | {gen_s:.1f} | {ingest_s:.1f} | {dbt_s:.1f} ({models_s:.1f}) "
-                  f"| {total:.1f} | {bare_s:.2f} | {total / bare_s:.1f}x | {(ingest_s + models_s) / bare_s:.1f}x "
-                  f"| {i_rss:.0f} / {d_rss:.0f} / {b_rss:.0f} | {total / (answers / 1e6):.2f} |")
+            print(
+                f"| {size / 1e6:g}M | {answers:,} | {k} | {gen_s:.1f} | {ingest_s:.1f} | {dbt_s:.1f} ({models_s:.1f}) "
+                f"| {total:.1f} | {bare_s:.2f} | {total / bare_s:.1f}x | {(ingest_s + models_s) / bare_s:.1f}x "
+                f"| {i_rss:.0f} / {d_rss:.0f} / {b_rss:.0f} | {total / (answers / 1e6):.2f} |"
+            )
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
     return 0

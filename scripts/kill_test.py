@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.conftest import pipeline_env, run_main_command  # noqa: E402
-from tests.publish.kill_harness import run_kill_points  # noqa: E402
+from tests.conftest import pipeline_env, run_main_command
+from tests.publish.kill_harness import run_kill_points
 
 
 def main() -> int:

@@ -68,7 +68,11 @@ def pipeline_env(folder: Path) -> dict[str, str]:
 def run_main_command(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "dagster_project.materialize", *args],
-        cwd=settings().project_root, env=env, capture_output=True, text=True, timeout=900,
+        cwd=settings().project_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from dagster_project.config import DEFAULT_BUILD_DB, settings
-
 from tests.conftest import pipeline_env, run_main_command
 
 DBT = str(Path(sys.executable).parent / "dbt")
@@ -23,8 +22,9 @@ FROM_DBT_FOLDER = ([DBT, "build"], "dbt")
 
 def dbt_by_hand(env: dict[str, str], how: tuple[list[str], str]) -> subprocess.CompletedProcess:
     args, folder = how
-    return subprocess.run(args, cwd=settings().project_root / folder, env=env, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        args, cwd=settings().project_root / folder, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture
@@ -47,7 +47,13 @@ def test_the_job_succeeds_after_dbt_by_hand_from_the_root_and_then_from_the_dbt_
 def test_dbt_by_hand_uses_the_pipelines_build_database_by_default(how):
     env = {k: v for k, v in os.environ.items() if k != "IW_BUILD_DB"}
     args, folder = how
-    debug = subprocess.run([DBT, "debug", *args[2:]], cwd=settings().project_root / folder, env=env,
-                           capture_output=True, text=True, timeout=300)
+    debug = subprocess.run(
+        [DBT, "debug", *args[2:]],
+        cwd=settings().project_root / folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     path = re.search(r"^\S*\s+path: (.+)$", debug.stdout, re.M).group(1).strip()
     assert (settings().project_root / folder / path).resolve() == DEFAULT_BUILD_DB

@@ -43,7 +43,8 @@ def test_every_dbt_source_is_a_raw_csv_or_the_responses(manifest):
 def test_every_staging_model_hangs_off_its_raw_asset(defs, manifest):
     graph = defs.resolve_asset_graph()
     staging = [
-        n for n in manifest["nodes"].values()
+        n
+        for n in manifest["nodes"].values()
         if n["resource_type"] == "model" and n["schema"] == "staging" and not n["name"].startswith("stg_responses__")
     ]
     assert len(staging) == len(TABLES)

@@ -8,7 +8,6 @@ import duckdb
 
 from dagster_project.config import settings
 from dagster_project.extract.run import TABLES
-
 from tests.conftest import pipeline_env, run_main_command
 
 

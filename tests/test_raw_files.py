@@ -40,10 +40,16 @@ def test_a_well_formed_file_loads_with_its_declared_types(tmp_path):
     con = duckdb.connect()
     loaded = load_csv(con, write(tmp_path, GOOD), TABLE)
     assert loaded.row_count == 2
-    types = dict(con.execute("select column_name, data_type from information_schema.columns where table_name = 'appendix__example'").fetchall())
+    types = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns where table_name = 'appendix__example'"
+        ).fetchall()
+    )
     assert types["avg_score_published"] == "DECIMAL(3,2)"
     assert types["question_id"] == "INTEGER"
-    assert con.execute("select note from raw.appendix__example where audience = 'frontline'").fetchone() == ("with, a comma",)
+    assert con.execute("select note from raw.appendix__example where audience = 'frontline'").fetchone() == (
+        "with, a comma",
+    )
 
 
 @pytest.mark.parametrize(
@@ -65,9 +71,20 @@ def test_a_well_formed_file_loads_with_its_declared_types(tmp_path):
         (GOOD.splitlines(keepends=True)[0], 2, None, "no data rows"),
     ],
     ids=[
-        "missing-column", "extra-column", "bad-decimal", "non-numeric-count", "above-maximum",
-        "negative", "unknown-code", "duplicate-key", "missing-cell", "truncated-last-line", "crlf",
-        "bom", "empty-file", "header-only",
+        "missing-column",
+        "extra-column",
+        "bad-decimal",
+        "non-numeric-count",
+        "above-maximum",
+        "negative",
+        "unknown-code",
+        "duplicate-key",
+        "missing-cell",
+        "truncated-last-line",
+        "crlf",
+        "bom",
+        "empty-file",
+        "header-only",
     ],
 )
 def test_a_malformed_file_names_file_line_and_column(tmp_path, text, line, column, says):

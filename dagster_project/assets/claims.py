@@ -51,8 +51,11 @@ def sections(claims: tuple[Claim, ...]) -> list[Section]:
         by_file.setdefault(claim.source_file, []).append(claim)
     return [
         Section(
-            file=path.name, document=group[0].document, title=group[0].section,
-            asset=Counter(c.asset for c in group).most_common(1)[0][0], claims=tuple(group),
+            file=path.name,
+            document=group[0].document,
+            title=group[0].section,
+            asset=Counter(c.asset for c in group).most_common(1)[0][0],
+            claims=tuple(group),
         )
         for path, group in by_file.items()
     ]

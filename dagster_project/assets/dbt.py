@@ -44,9 +44,7 @@ class Translator(DagsterDbtTranslator):
     project=dbt_project,
     dagster_dbt_translator=Translator(),
 )
-def dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, build_lock: BuildLock
-):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, build_lock: BuildLock):
     with duckdb.get_connection() as con:  # closed before dbt opens the file
         record_change(con, context.run_id, "dbt build")
     # dbt_project.yml turns partial parsing off for dbt run by hand; the pipeline's own target

@@ -13,12 +13,12 @@ import warnings
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from dagster_project import raw_files
 from dagster_project.build_lock import BuildLock
 from dagster_project.build_state import record_change
 from dagster_project.config import settings
 from dagster_project.extract.run import TABLES
 from dagster_project.extract.tables import Table
-from dagster_project import raw_files
 from dagster_project.raw_files import file_sha256, load_csv
 
 PREVIEW_ROWS = 5

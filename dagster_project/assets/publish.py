@@ -32,8 +32,12 @@ def check_summary(build_db) -> dict[str, int | str]:
         findings = con.execute("select count(*) from quality.findings where run_id = ?", [latest]).fetchone()[0]
         changed = last_change(con)
     return {
-        "checks_run_id": latest, "checks_total": total, "checks_failed_error": failed_error,
-        "checks_failed_warn": failed_warn, "findings": findings, "built_by_run_id": changed[0] if changed else latest,
+        "checks_run_id": latest,
+        "checks_total": total,
+        "checks_failed_error": failed_error,
+        "checks_failed_warn": failed_warn,
+        "findings": findings,
+        "built_by_run_id": changed[0] if changed else latest,
     }
 
 

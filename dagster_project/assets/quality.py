@@ -148,9 +148,13 @@ def build_quality_checks(expectations_dir: str | Path | None = None) -> dg.Asset
             asset=asset_key_for(rule.asset),
             description=rule.description,
             blocking=rule.severity == "error",
-            metadata={"rule_id": rule.id, "severity": rule.severity, "tolerance": float(rule.tolerance),
-                      "suite_file": str(suite.path.name),
-                      "also_reads": ", ".join(_other_tables(rule.query, rule.asset)) or "-"},
+            metadata={
+                "rule_id": rule.id,
+                "severity": rule.severity,
+                "tolerance": float(rule.tolerance),
+                "suite_file": str(suite.path.name),
+                "also_reads": ", ".join(_other_tables(rule.query, rule.asset)) or "-",
+            },
         )
         for suite, rule in rules
     ]

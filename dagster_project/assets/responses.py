@@ -102,7 +102,9 @@ def responses_answers(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
         },
         data_version=version,
     )
-    yield dg.MaterializeResult(asset_key=COLLECTIONS_KEY, metadata={"dagster/row_count": collections}, data_version=version)
+    yield dg.MaterializeResult(
+        asset_key=COLLECTIONS_KEY, metadata={"dagster/row_count": collections}, data_version=version
+    )
 
 
 responses_refresh = dg.define_asset_job(

@@ -38,18 +38,37 @@ PRACTICES: tuple[tuple[str, str, int, int], ...] = (
     ("lead_professional", "Lead professional", 49, 59),
 )
 
-QUESTION_ID = Column("question_id", "INTEGER", "Question number as printed in the appendix (1-59).", minimum=1, maximum=59)
+QUESTION_ID = Column(
+    "question_id", "INTEGER", "Question number as printed in the appendix (1-59).", minimum=1, maximum=59
+)
 
 PRACTICES_TABLE = Table(
     document="appendix",
     name="practices",
     description="The five integrated-working practices the 59 questions are grouped into, in document order.",
     columns=(
-        Column("practice_code", "VARCHAR", "Stable code of the practice, e.g. `common_assessment_framework`.", choices=tuple(code for code, *_ in PRACTICES)),
+        Column(
+            "practice_code",
+            "VARCHAR",
+            "Stable code of the practice, e.g. `common_assessment_framework`.",
+            choices=tuple(code for code, *_ in PRACTICES),
+        ),
         Column("practice_name", "VARCHAR", "The practice's section heading as printed."),
         Column("practice_order", "INTEGER", "Position of the practice in the document (1-5).", minimum=1, maximum=5),
-        Column("first_question_id", "INTEGER", "Number of the first question printed under this heading.", minimum=1, maximum=59),
-        Column("last_question_id", "INTEGER", "Number of the last question printed under this heading.", minimum=1, maximum=59),
+        Column(
+            "first_question_id",
+            "INTEGER",
+            "Number of the first question printed under this heading.",
+            minimum=1,
+            maximum=59,
+        ),
+        Column(
+            "last_question_id",
+            "INTEGER",
+            "Number of the last question printed under this heading.",
+            minimum=1,
+            maximum=59,
+        ),
         SOURCE_LINE,
     ),
     key=("practice_code",),
@@ -67,7 +86,12 @@ QUESTIONS_TABLE = Table(
     description="The 59 self-assessment questions on integrated working, one row per question.",
     columns=(
         QUESTION_ID,
-        Column("practice_code", "VARCHAR", "Practice the question belongs to (see `practices`).", choices=tuple(code for code, *_ in PRACTICES)),
+        Column(
+            "practice_code",
+            "VARCHAR",
+            "Practice the question belongs to (see `practices`).",
+            choices=tuple(code for code, *_ in PRACTICES),
+        ),
         Column("question_text", "VARCHAR", "The question as printed, without its leading number."),
         Column(
             "leaders_only",
@@ -97,7 +121,14 @@ DESCRIPTORS_TABLE = Table(
     description="What a score of 1, 3 and 5 means for each question (the 'Point score / Descriptor' table).",
     columns=(
         QUESTION_ID,
-        Column("point_score", "INTEGER", "The point score the descriptor defines: 1, 3 or 5.", unit="points", minimum=1, maximum=5),
+        Column(
+            "point_score",
+            "INTEGER",
+            "The point score the descriptor defines: 1, 3 or 5.",
+            unit="points",
+            minimum=1,
+            maximum=5,
+        ),
         Column(
             "level_label",
             "VARCHAR",
@@ -143,7 +174,8 @@ MEAN_SCORE_BANDS_TABLE = Table(
             "Which cell: below_2_5, from_2_5_to_2_8, from_2_8_to_3_0, from_3_0_to_3_2, from_3_2_to_3_5, "
             "from_3_5 (mean-score bands, lower bound inclusive), total_above_midpoint (printed total of "
             "trusts with a mean of 3.0 or more), missing_responses (trusts with no response).",
-        choices=tuple(code for code, _ in BAND_CELLS),),
+            choices=tuple(code for code, _ in BAND_CELLS),
+        ),
         Column("cell_order", "INTEGER", "Position of the cell in the printed row (1-8).", minimum=1, maximum=8),
         Column("trusts", "INTEGER", "Number of Children's Trusts, as printed.", unit="trusts", minimum=0, maximum=150),
         Column(
@@ -151,7 +183,9 @@ MEAN_SCORE_BANDS_TABLE = Table(
             "INTEGER",
             "The percentage printed in brackets beside the count.",
             unit="percent (0-100)",
-        minimum=0, maximum=100,),
+            minimum=0,
+            maximum=100,
+        ),
         SOURCE_LINE,
     ),
     key=("question_id", "cell_code"),
@@ -194,9 +228,17 @@ RESPONSES_TABLE = Table(
             "response_code",
             "VARCHAR",
             "Which answer: score_1 ... score_5, not_applicable or dont_know.",
-        choices=tuple(code for code, *_ in RESPONSE_ROWS),),
-        Column("score", "INTEGER", "The point score answered (1-5); empty for not applicable / don't know.",
-               unit="points", nullable=True, minimum=1, maximum=5),
+            choices=tuple(code for code, *_ in RESPONSE_ROWS),
+        ),
+        Column(
+            "score",
+            "INTEGER",
+            "The point score answered (1-5); empty for not applicable / don't know.",
+            unit="points",
+            nullable=True,
+            minimum=1,
+            maximum=5,
+        ),
         Column("response_label", "VARCHAR", "The row label as printed (en dash or hyphen as printed)."),
         Column("leaders_managers", "INTEGER", "Responses from leaders and managers.", unit="responses", minimum=0),
         Column("frontline", "INTEGER", "Responses from front line staff.", unit="responses", minimum=0),
@@ -206,7 +248,9 @@ RESPONSES_TABLE = Table(
             "INTEGER",
             "Printed 'Results as proportion of total' for this row.",
             unit="percent (0-100)",
-        minimum=0, maximum=100,),
+            minimum=0,
+            maximum=100,
+        ),
         SOURCE_LINE,
     ),
     key=("question_id", "response_code"),
@@ -229,13 +273,17 @@ AVERAGE_SCORES_TABLE = Table(
     description="The 'Average point score' printed under each response table, per audience.",
     columns=(
         QUESTION_ID,
-        Column("audience", "VARCHAR", "Whose responses: leaders_managers, frontline or total.", choices=AVERAGE_AUDIENCES),
+        Column(
+            "audience", "VARCHAR", "Whose responses: leaders_managers, frontline or total.", choices=AVERAGE_AUDIENCES
+        ),
         Column(
             "avg_score_published",
             "DECIMAL(4,2)",
             "Mean point score (1-5) as printed to two decimals, excluding not applicable / don't know.",
             unit="points",
-        minimum=1, maximum=5,),
+            minimum=1,
+            maximum=5,
+        ),
         SOURCE_LINE,
     ),
     key=("question_id", "audience"),
@@ -482,7 +530,7 @@ def _read_bands(doc: Path, lines: list[str], title: int) -> tuple[_Bands, int]:
             doc, i + 1, f"expected {len(BAND_CELLS)} band cells 'N (P%)', found {len(cells)}: {lines[i]!r}"
         )
     values: list[tuple[int, int]] = []
-    for (code, _), cell in zip(BAND_CELLS, cells):
+    for (code, _), cell in zip(BAND_CELLS, cells, strict=False):
         match = BAND_CELL_RE.match(cell)
         if not match:
             raise ExtractionError(doc, i + 1, f"expected 'N (P%)' for band {code}, found {cell!r}")
@@ -551,8 +599,9 @@ def _assemble(doc: Path, lines: list[str], blocks: list[_Block]) -> _Document:
         if isinstance(block, _Heading):
             if current is not None:
                 raise ExtractionError(
-                    doc, block.line, f"{_describe(current, expected_id)} lacks {_missing_part(current)}, "
-                    "found a practice heading"
+                    doc,
+                    block.line,
+                    f"{_describe(current, expected_id)} lacks {_missing_part(current)}, found a practice heading",
                 )
             _check_heading(doc, block, len(heading_lines), expected_id)
             heading_lines.append(block.line)
@@ -582,8 +631,9 @@ def _check_prose(doc: Path, block: _Prose, current: _Question | None, headings_s
     """Text is allowed only before the first heading, in a practice's introduction, and after Q59."""
     if current is not None:
         raise ExtractionError(
-            doc, block.line, f"unexpected text while {_describe(current, done + 1)} lacks "
-            f"{_missing_part(current)}: {block.text!r}"
+            doc,
+            block.line,
+            f"unexpected text while {_describe(current, done + 1)} lacks {_missing_part(current)}: {block.text!r}",
         )
     if headings_seen == 0 or done == QUESTION_COUNT:
         return
@@ -592,8 +642,10 @@ def _check_prose(doc: Path, block: _Prose, current: _Question | None, headings_s
         return  # the practice's introduction
     if done == last and headings_seen < len(PRACTICES):
         raise ExtractionError(
-            doc, block.line, f"expected practice heading {PRACTICES[headings_seen][1]!r} after question {last}, "
-            f"found text {block.text!r}"
+            doc,
+            block.line,
+            f"expected practice heading {PRACTICES[headings_seen][1]!r} after question {last}, "
+            f"found text {block.text!r}",
         )
     raise ExtractionError(doc, block.line, f"unexpected text between questions {done} and {done + 1}: {block.text!r}")
 
@@ -607,7 +659,8 @@ def _check_heading(doc: Path, block: _Heading, seen: int, expected_id: int) -> N
     first_id = PRACTICES[seen][2]
     if expected_id != first_id:
         raise ExtractionError(
-            doc, block.line,
+            doc,
+            block.line,
             f"heading {PRACTICES[seen][1]!r} should come before question {first_id}, "
             f"but the next question is {expected_id}",
         )
@@ -617,26 +670,35 @@ def _place(doc: Path, block: _Block, q: _Question, expected_id: int, headings_se
     """Put a block into the question being assembled, or fail if it is out of order."""
     if isinstance(block, _Title):
         if q.title is not None:
-            raise ExtractionError(doc, block.line, f"question {block.question_id} title found while "
-                                  f"{_describe(q, expected_id)} lacks {_missing_part(q)}")
+            raise ExtractionError(
+                doc,
+                block.line,
+                f"question {block.question_id} title found while {_describe(q, expected_id)} lacks {_missing_part(q)}",
+            )
         if block.question_id != expected_id:
-            raise ExtractionError(doc, block.line, f"expected question {expected_id}, found question {block.question_id}")
+            raise ExtractionError(
+                doc, block.line, f"expected question {expected_id}, found question {block.question_id}"
+            )
         if headings_seen == 0 or _practice_of(expected_id) != PRACTICES[headings_seen - 1]:
             raise ExtractionError(doc, block.line, f"practice heading missing before question {expected_id}")
         q.title = block
     elif isinstance(block, _Descriptors):
         if q.descriptors is not None or q.bands is not None:
-            raise ExtractionError(doc, block.line, f"unexpected second descriptor table for {_describe(q, expected_id)}")
+            raise ExtractionError(
+                doc, block.line, f"unexpected second descriptor table for {_describe(q, expected_id)}"
+            )
         q.descriptors = block
     elif isinstance(block, _Bands):
         if q.title is None or q.descriptors is None or q.bands is not None:
-            raise ExtractionError(doc, block.line, f"band table found but {_describe(q, expected_id)} "
-                                  f"lacks {_missing_part(q)}")
+            raise ExtractionError(
+                doc, block.line, f"band table found but {_describe(q, expected_id)} lacks {_missing_part(q)}"
+            )
         q.bands = block
     elif isinstance(block, _Responses):
         if q.bands is None:
-            raise ExtractionError(doc, block.line, f"response table found but {_describe(q, expected_id)} "
-                                  f"lacks {_missing_part(q)}")
+            raise ExtractionError(
+                doc, block.line, f"response table found but {_describe(q, expected_id)} lacks {_missing_part(q)}"
+            )
         q.responses = block
 
 
@@ -674,7 +736,9 @@ def _practice_rows(parsed: _Document) -> list[dict[str, Any]]:
             "last_question_id": last,
             "source_line": line,
         }
-        for order, ((code, name, first, last), line) in enumerate(zip(PRACTICES, parsed.heading_lines), start=1)
+        for order, ((code, name, first, last), line) in enumerate(
+            zip(PRACTICES, parsed.heading_lines, strict=False), start=1
+        )
     ]
 
 
@@ -720,7 +784,7 @@ def _band_rows(q: _Question) -> list[dict[str, Any]]:
             "trusts_pct_published": pct,
             "source_line": q.bands.value_line,
         }
-        for order, ((code, _), (trusts, pct)) in enumerate(zip(BAND_CELLS, q.bands.cells), start=1)
+        for order, ((code, _), (trusts, pct)) in enumerate(zip(BAND_CELLS, q.bands.cells, strict=False), start=1)
     ]
 
 
@@ -738,7 +802,7 @@ def _response_rows(q: _Question) -> list[dict[str, Any]]:
             "proportion_pct_published": r.percent,
             "source_line": r.line,
         }
-        for (code, score, _), r in zip(RESPONSE_ROWS, q.responses.rows)
+        for (code, score, _), r in zip(RESPONSE_ROWS, q.responses.rows, strict=False)
     ]
 
 
@@ -751,5 +815,5 @@ def _average_rows(q: _Question) -> list[dict[str, Any]]:
             "avg_score_published": value,
             "source_line": q.responses.average_line,
         }
-        for audience, value in zip(AVERAGE_AUDIENCES, q.responses.averages)
+        for audience, value in zip(AVERAGE_AUDIENCES, q.responses.averages, strict=False)
     ]

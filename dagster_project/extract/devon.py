@@ -44,13 +44,27 @@ PATHWAY_COUNT = 6
 # Table declarations
 # ---------------------------------------------------------------------------------------------
 
-_ITEM_CODE = Column("item_code", "VARCHAR", "Template item code: s<section>_q<question> (2 digits), plus _<letter> for a sub-item in printed order (s1_q07_a).")
-_SERVICE_CODE = Column("service_code", "VARCHAR", "Responding service: police, pct, connexions, yot_1, yot_2, childrens_centre, social_care (see services).", choices=tuple(code for code, _ in SERVICES))
-_CLUSTER = Column("cluster_name", "VARCHAR", "AXS cluster exactly as printed in this figure ('Total' for the printed total row); spellings differ between figures and are not reconciled here.")
+_ITEM_CODE = Column(
+    "item_code",
+    "VARCHAR",
+    "Template item code: s<section>_q<question> (2 digits), plus _<letter> for a sub-item in printed order (s1_q07_a).",
+)
+_SERVICE_CODE = Column(
+    "service_code",
+    "VARCHAR",
+    "Responding service: police, pct, connexions, yot_1, yot_2, childrens_centre, social_care (see services).",
+    choices=tuple(code for code, _ in SERVICES),
+)
+_CLUSTER = Column(
+    "cluster_name",
+    "VARCHAR",
+    "AXS cluster exactly as printed in this figure ('Total' for the printed total row); spellings differ between figures and are not reconciled here.",
+)
 _ROW_ORDER = Column("row_order", "INTEGER", "1-based position of the row in the printed table.")
 
 SERVICES_TABLE = Table(
-    DOCUMENT, "services",
+    DOCUMENT,
+    "services",
     "The 7 services that answered the AXS integrated-working self-assessment template, in the column order of the template tables.",
     (
         _SERVICE_CODE,
@@ -63,7 +77,8 @@ SERVICES_TABLE = Table(
 )
 
 TEMPLATE_ITEMS = Table(
-    DOCUMENT, "template_items",
+    DOCUMENT,
+    "template_items",
     "Answerable items of the AXS self-assessment template (Appendix 2): a numbered question, or a sub-item of a question that has several (e.g. Section One Q7 benefits, Section Four Q4 confidence/willingness). One row per item with its own answer table.",
     (
         _ITEM_CODE,
@@ -71,9 +86,23 @@ TEMPLATE_ITEMS = Table(
         Column("section_title", "VARCHAR", "Section title as printed after 'Section One:' etc."),
         Column("question_no", "INTEGER", "Question number within the section as printed."),
         Column("question_text", "VARCHAR", "Question wording as printed (markdown ** removed)."),
-        Column("sub_item_text", "VARCHAR", "Sub-item label as printed (trailing colon removed); NULL when the question has no sub-items.", nullable=True),
-        Column("item_kind", "VARCHAR", "'choice' (a table of options with a mark per service and a printed Total) or 'free_text' (one text answer per service)."),
-        Column("comment_text", "VARCHAR", "A 'Comment:' line printed after the item's table, as printed; NULL when none.", nullable=True),
+        Column(
+            "sub_item_text",
+            "VARCHAR",
+            "Sub-item label as printed (trailing colon removed); NULL when the question has no sub-items.",
+            nullable=True,
+        ),
+        Column(
+            "item_kind",
+            "VARCHAR",
+            "'choice' (a table of options with a mark per service and a printed Total) or 'free_text' (one text answer per service).",
+        ),
+        Column(
+            "comment_text",
+            "VARCHAR",
+            "A 'Comment:' line printed after the item's table, as printed; NULL when none.",
+            nullable=True,
+        ),
         SOURCE_LINE,
     ),
     key=("item_code",),
@@ -87,13 +116,21 @@ TEMPLATE_ITEMS = Table(
 )
 
 TEMPLATE_OPTIONS = Table(
-    DOCUMENT, "template_options",
+    DOCUMENT,
+    "template_options",
     "Answer options of each choice item of the template, with the Total printed in the last column.",
     (
         _ITEM_CODE,
         Column("option_order", "INTEGER", "1-based position of the option within its item's table.", minimum=1),
         Column("option_text", "VARCHAR", "Option wording as printed."),
-        Column("total_published", "INTEGER", "The Total column as printed; not recomputed, and it contradicts the marks in places (e.g. line 294 'None' total 1 with no marks).", unit="services", minimum=0, maximum=7),
+        Column(
+            "total_published",
+            "INTEGER",
+            "The Total column as printed; not recomputed, and it contradicts the marks in places (e.g. line 294 'None' total 1 with no marks).",
+            unit="services",
+            minimum=0,
+            maximum=7,
+        ),
         SOURCE_LINE,
     ),
     key=("item_code", "option_order"),
@@ -104,14 +141,23 @@ TEMPLATE_OPTIONS = Table(
 )
 
 TEMPLATE_MARKS = Table(
-    DOCUMENT, "template_marks",
+    DOCUMENT,
+    "template_marks",
     "The cell of every option x service in the template's choice tables: one row per option for each of the 7 services, empty cells included.",
     (
         _ITEM_CODE,
         Column("option_order", "INTEGER", "Option position, as in template_options.", minimum=1),
         _SERVICE_CODE,
         Column("cell_text", "VARCHAR", "The cell exactly as printed; NULL when the cell is empty.", nullable=True),
-        Column("mark", "INTEGER", "The cell as a number when it is one (normally 1 = this service chose this option); NULL when empty or words.", unit="services", nullable=True, minimum=0, maximum=1),
+        Column(
+            "mark",
+            "INTEGER",
+            "The cell as a number when it is one (normally 1 = this service chose this option); NULL when empty or words.",
+            unit="services",
+            nullable=True,
+            minimum=0,
+            maximum=1,
+        ),
         SOURCE_LINE,
     ),
     key=("item_code", "option_order", "service_code"),
@@ -123,13 +169,24 @@ TEMPLATE_MARKS = Table(
 )
 
 TEMPLATE_FREE_TEXT = Table(
-    DOCUMENT, "template_free_text",
+    DOCUMENT,
+    "template_free_text",
     "Free-text answers of the template: for free-text items, and for the follow-up prompts printed under choice questions ('Describe this', 'What role do they take?', 'If yes…'). One row for each of the 7 services per answer row, with NULL answer_text where the service left it empty.",
     (
         _ITEM_CODE,
         _SERVICE_CODE,
-        Column("prompt_text", "VARCHAR", "The follow-up prompt as printed when the answers belong to a choice item ('Describe this', 'What role do they take?', …); NULL for a free-text item's own answers.", nullable=True),
-        Column("answer_text", "VARCHAR", "The service's answer as printed; an answer wrapped over several lines is joined with single spaces. NULL when empty. 'NA' is kept as printed.", nullable=True),
+        Column(
+            "prompt_text",
+            "VARCHAR",
+            "The follow-up prompt as printed when the answers belong to a choice item ('Describe this', 'What role do they take?', …); NULL for a free-text item's own answers.",
+            nullable=True,
+        ),
+        Column(
+            "answer_text",
+            "VARCHAR",
+            "The service's answer as printed; an answer wrapped over several lines is joined with single spaces. NULL when empty. 'NA' is kept as printed.",
+            nullable=True,
+        ),
         SOURCE_LINE,
     ),
     key=("item_code", "service_code"),
@@ -141,15 +198,29 @@ TEMPLATE_FREE_TEXT = Table(
 )
 
 CLUSTER_CAFS = Table(
-    DOCUMENT, "cluster_cafs",
+    DOCUMENT,
+    "cluster_cafs",
     "Fig 14: CAFs undertaken Sept 2007 - June 2009, 0-19 population and CAFs per 1000 0-19 year olds, per AXS cluster, with the printed Total row.",
     (
         _CLUSTER,
         _ROW_ORDER,
         Column("is_total", "BOOLEAN", "True for the printed 'Total' row."),
         Column("cafs", "INTEGER", "CAFs undertaken 09/07 - 06/09.", unit="CAFs", minimum=0),
-        Column("population_0_19", "INTEGER", "Number of 0-19 year olds (from age range by local learning community populations).", unit="children", minimum=0),
-        Column("cafs_per_1000_published", "DECIMAL(6,2)", "CAFs undertaken per 1000 0-19 year olds as printed; NULL where 'N/A' is printed (Total row).", unit="CAFs per 1000 children", nullable=True, minimum=0),
+        Column(
+            "population_0_19",
+            "INTEGER",
+            "Number of 0-19 year olds (from age range by local learning community populations).",
+            unit="children",
+            minimum=0,
+        ),
+        Column(
+            "cafs_per_1000_published",
+            "DECIMAL(6,2)",
+            "CAFs undertaken per 1000 0-19 year olds as printed; NULL where 'N/A' is printed (Total row).",
+            unit="CAFs per 1000 children",
+            nullable=True,
+            minimum=0,
+        ),
         Column("cafs_per_1000_text", "VARCHAR", "The per-1000 cell exactly as printed (keeps 'N/A')."),
         SOURCE_LINE,
     ),
@@ -162,34 +233,73 @@ CLUSTER_CAFS = Table(
 )
 
 IDACI_PREDICTIONS = Table(
-    DOCUMENT, "idaci_predictions",
+    DOCUMENT,
+    "idaci_predictions",
     "Figs 15 and 16: each cluster's expected % share of CAFs from IDACI-weighted scores, the CAFs predicted at that share of a scenario total (867 actual CAFs in Fig 15, a notional 5000 in Fig 16), actual CAFs and the difference, with the printed Total rows.",
     (
-        Column("scenario_total", "INTEGER", "Total the shares are applied to: 867 (Fig 15) or 5000 (Fig 16).", unit="CAFs"),
+        Column(
+            "scenario_total", "INTEGER", "Total the shares are applied to: 867 (Fig 15) or 5000 (Fig 16).", unit="CAFs"
+        ),
         Column("figure", "VARCHAR", "'Fig 15' or 'Fig16' as printed."),
         _CLUSTER,
         _ROW_ORDER,
         Column("is_total", "BOOLEAN", "True for the printed 'Total' row."),
-        Column("idaci_share_pct_published", "DECIMAL(5,2)", "'As %': expected share of all CAFs, as printed.", unit="%", minimum=0, maximum=100),
-        Column("predicted_cafs_published", "DECIMAL(8,2)", "Predicted CAFs at the same ratio, as printed.", unit="CAFs"),
+        Column(
+            "idaci_share_pct_published",
+            "DECIMAL(5,2)",
+            "'As %': expected share of all CAFs, as printed.",
+            unit="%",
+            minimum=0,
+            maximum=100,
+        ),
+        Column(
+            "predicted_cafs_published", "DECIMAL(8,2)", "Predicted CAFs at the same ratio, as printed.", unit="CAFs"
+        ),
         Column("actual_cafs", "INTEGER", "Actual CAFs undertaken Sept 07 - June 09.", unit="CAFs", minimum=0),
         Column("difference_published", "DECIMAL(8,2)", "Actual minus predicted, as printed.", unit="CAFs"),
         SOURCE_LINE,
     ),
     key=("scenario_total", "cluster_name"),
-    notes=("Line 914: the Fig 16 Total row prints the predicted total as '5000' without decimals (all other cells have 2); the value is stored as printed.",),
+    notes=(
+        "Line 914: the Fig 16 Total row prints the predicted total as '5000' without decimals (all other cells have 2); the value is stored as printed.",
+    ),
 )
 
 QA_SCORES = Table(
-    DOCUMENT, "qa_scores",
+    DOCUMENT,
+    "qa_scores",
     "Fig 17: quality-assurance scores of completed CAF forms per AXS cluster - lowest, highest and average score.",
     (
         _CLUSTER,
         _ROW_ORDER,
         Column("has_data", "BOOLEAN", "False where the row prints 'No Data'."),
-        Column("lowest_pct_published", "INTEGER", "Lowest score as printed; NULL for 'No Data'.", unit="%", nullable=True, minimum=0, maximum=100),
-        Column("highest_pct_published", "INTEGER", "Highest score as printed; NULL for 'No Data'.", unit="%", nullable=True, minimum=0, maximum=100),
-        Column("average_pct_published", "INTEGER", "Average score as printed; NULL for 'No Data'.", unit="%", nullable=True, minimum=0, maximum=100),
+        Column(
+            "lowest_pct_published",
+            "INTEGER",
+            "Lowest score as printed; NULL for 'No Data'.",
+            unit="%",
+            nullable=True,
+            minimum=0,
+            maximum=100,
+        ),
+        Column(
+            "highest_pct_published",
+            "INTEGER",
+            "Highest score as printed; NULL for 'No Data'.",
+            unit="%",
+            nullable=True,
+            minimum=0,
+            maximum=100,
+        ),
+        Column(
+            "average_pct_published",
+            "INTEGER",
+            "Average score as printed; NULL for 'No Data'.",
+            unit="%",
+            nullable=True,
+            minimum=0,
+            maximum=100,
+        ),
         SOURCE_LINE,
     ),
     key=("cluster_name",),
@@ -200,7 +310,8 @@ QA_SCORES = Table(
 )
 
 CAF_REVIEW_OUTCOMES = Table(
-    DOCUMENT, "caf_review_outcomes",
+    DOCUMENT,
+    "caf_review_outcomes",
     "Figure 1 comment: share of each respondent group at CAF review reporting that the planned outcomes were completely achieved.",
     (
         Column("respondent_group", "VARCHAR", "child_young_person, parent_carer or lead_professional."),
@@ -214,7 +325,8 @@ CAF_REVIEW_OUTCOMES = Table(
 )
 
 PARENT_FEEDBACK = Table(
-    DOCUMENT, "parent_feedback",
+    DOCUMENT,
+    "parent_feedback",
     "Parent self-report measures printed as 'P% (n/d)': the percentage of responding parents, with numerator and denominator.",
     (
         Column("measure", "VARCHAR", "satisfied, knowledge_increased, confidence_increased or issues_improved."),
@@ -229,16 +341,29 @@ PARENT_FEEDBACK = Table(
 )
 
 REVIEW_COMMENTS = Table(
-    DOCUMENT, "review_comments",
+    DOCUMENT,
+    "review_comments",
     "Comments from review scoring sheets for Dawlish & Teignmouth: per review, the score and comment of the child, parent/carer and lead professional (one row per review x respondent).",
     (
         Column("review_order", "INTEGER", "1-based position of the review row in the printed table."),
         Column("month_ia", "VARCHAR", "'Month I/A' as printed (e.g. 'Apr-08'); NULL when empty.", nullable=True),
         Column("age", "INTEGER", "Age of the child as printed; NULL when empty.", unit="years", nullable=True),
         Column("respondent", "VARCHAR", "child, parent_carer or lead_professional."),
-        Column("score_printed", "VARCHAR", "Score cell exactly as printed ('3.5', 'n/a', 'Compl etely'); NULL when empty.", nullable=True),
-        Column("score_text", "VARCHAR", "Score with the PDF's broken words repaired ('Compl etely' -> 'Completely'); otherwise as printed.", nullable=True),
-        Column("score_value", "DECIMAL(3,1)", "The score when it is a number; NULL otherwise.", unit="score", nullable=True),
+        Column(
+            "score_printed",
+            "VARCHAR",
+            "Score cell exactly as printed ('3.5', 'n/a', 'Compl etely'); NULL when empty.",
+            nullable=True,
+        ),
+        Column(
+            "score_text",
+            "VARCHAR",
+            "Score with the PDF's broken words repaired ('Compl etely' -> 'Completely'); otherwise as printed.",
+            nullable=True,
+        ),
+        Column(
+            "score_value", "DECIMAL(3,1)", "The score when it is a number; NULL otherwise.", unit="score", nullable=True
+        ),
         Column("comment", "VARCHAR", "Comment as printed; NULL when empty.", nullable=True),
         SOURCE_LINE,
     ),
@@ -252,14 +377,22 @@ REVIEW_COMMENTS = Table(
 )
 
 PRACTITIONER_ACTIVITY = Table(
-    DOCUMENT, "practitioner_activity",
+    DOCUMENT,
+    "practitioner_activity",
     "Figs 10 and 11 comments: distribution of individual practitioners by how many CAFs they have undertaken (CAF assessors) or how many times they held the lead professional role.",
     (
         Column("figure", "VARCHAR", "'Fig 10' or 'Fig 11'."),
         Column("role", "VARCHAR", "caf_assessor (Fig 10) or lead_professional (Fig 11)."),
         Column("bucket", "VARCHAR", "more_than_10, between_5_and_10, more_than_1 or exactly_1."),
         Column("bucket_label", "VARCHAR", "The printed phrase after the percentage."),
-        Column("pct_published", "DECIMAL(4,1)", "Share of individual practitioners, as printed.", unit="%", minimum=0, maximum=100),
+        Column(
+            "pct_published",
+            "DECIMAL(4,1)",
+            "Share of individual practitioners, as printed.",
+            unit="%",
+            minimum=0,
+            maximum=100,
+        ),
         SOURCE_LINE,
     ),
     key=("figure", "bucket"),
@@ -270,31 +403,50 @@ PRACTITIONER_ACTIVITY = Table(
 )
 
 BHLP_SPEND = Table(
-    DOCUMENT, "bhlp_spend",
+    DOCUMENT,
+    "bhlp_spend",
     "Section 6: budget-holding lead professional spend figures, and the two spend figures in the comment on the (lost) chart of types of spend.",
     (
         Column("measure", "VARCHAR", "Stable code of the spend figure."),
         Column("label", "VARCHAR", "The label as printed."),
         Column("amount_gbp", "DECIMAL(12,2)", "Amount as printed.", unit="GBP", minimum=0),
-        Column("amount_printed", "VARCHAR", "Amount exactly as printed, without the £ sign (keeps '36,000.00' vs '15,000')."),
-        Column("period", "VARCHAR", "The period the figure covers, as stated; NULL when none is stated.", nullable=True),
+        Column(
+            "amount_printed",
+            "VARCHAR",
+            "Amount exactly as printed, without the £ sign (keeps '36,000.00' vs '15,000').",
+        ),
+        Column(
+            "period", "VARCHAR", "The period the figure covers, as stated; NULL when none is stated.", nullable=True
+        ),
         SOURCE_LINE,
     ),
     key=("measure",),
-    notes=("Line 930: two amounts in the comment on 'Fig. 16 Types of spend by BHLP 1st April to 1st June 2009' (a second 'Fig 16' in the document) are read by their anchors 'services and interventions' and 'Childcare'.",),
+    notes=(
+        "Line 930: two amounts in the comment on 'Fig. 16 Types of spend by BHLP 1st April to 1st June 2009' (a second 'Fig 16' in the document) are read by their anchors 'services and interventions' and 'Childcare'.",
+    ),
 )
 
 PATHWAY_SWITCH_OFF = Table(
-    DOCUMENT, "pathway_switch_off",
+    DOCUMENT,
+    "pathway_switch_off",
     "Appendix 3 Part Three (suggested programme, phase 1: 1 Oct 09 - 31 Oct 10): proposed 'switch off' date of each pathway's old process per operational area.",
     (
         Column("pathway", "VARCHAR", "Pathway name as printed (underlined in the source)."),
         Column("pathway_order", "INTEGER", "1-based position of the pathway in the table."),
-        Column("measures_text", "VARCHAR", "The pathway's listed measures with HTML tags removed; lines broken in the source are joined."),
+        Column(
+            "measures_text",
+            "VARCHAR",
+            "The pathway's listed measures with HTML tags removed; lines broken in the source are joined.",
+        ),
         Column("operational_area", "VARCHAR", "Northern, Southern or Eastern.", choices=AREAS),
         Column("switch_off_text", "VARCHAR", "The area's cell as printed ('01.04.10', 'To follow')."),
         Column("switch_off_date", "DATE", "The cell as a date when it is dd.mm.yy; NULL for text.", nullable=True),
-        Column("discretionary_text", "VARCHAR", "A 'Discretionary for … settings' note printed for the pathway, HTML removed; NULL when none.", nullable=True),
+        Column(
+            "discretionary_text",
+            "VARCHAR",
+            "A 'Discretionary for … settings' note printed for the pathway, HTML removed; NULL when none.",
+            nullable=True,
+        ),
         SOURCE_LINE,
     ),
     key=("pathway", "operational_area"),
@@ -307,16 +459,29 @@ PATHWAY_SWITCH_OFF = Table(
 )
 
 TRAINING_BY_SERVICE = Table(
-    DOCUMENT, "training_by_service",
+    DOCUMENT,
+    "training_by_service",
     "Fig 20: AXS03 training by organisation and service area, March 08 - June 09 (a pivot table whose counts are mostly missing in the source).",
     (
         _ROW_ORDER,
-        Column("organisation", "VARCHAR", "Organisation: the printed first cell, carried down to the rows below it that leave it empty; ' Total' removed on total rows; NULL on the grand total row.", nullable=True),
+        Column(
+            "organisation",
+            "VARCHAR",
+            "Organisation: the printed first cell, carried down to the rows below it that leave it empty; ' Total' removed on total rows; NULL on the grand total row.",
+            nullable=True,
+        ),
         Column("organisation_printed", "VARCHAR", "The first cell exactly as printed; NULL when empty.", nullable=True),
         Column("service_area", "VARCHAR", "Service area as printed ('(blank)' kept); NULL when empty.", nullable=True),
         Column("is_total_row", "BOOLEAN", "True for '<organisation> Total' rows and the grand total row."),
         Column("is_grand_total", "BOOLEAN", "True for the last row, 'Total AXS03 Training'."),
-        Column("trained", "INTEGER", "Count in the third column ('T', presumably number trained) as printed; NULL when empty.", unit="practitioners", nullable=True, minimum=0),
+        Column(
+            "trained",
+            "INTEGER",
+            "Count in the third column ('T', presumably number trained) as printed; NULL when empty.",
+            unit="practitioners",
+            nullable=True,
+            minimum=0,
+        ),
         SOURCE_LINE,
     ),
     key=("row_order",),
@@ -330,7 +495,8 @@ TRAINING_BY_SERVICE = Table(
 )
 
 HEADLINE_FIGURES = Table(
-    DOCUMENT, "headline_figures",
+    DOCUMENT,
+    "headline_figures",
     "Figures stated in the report's text that are not part of another table.",
     (
         Column("figure_code", "VARCHAR", "Stable code of the figure."),
@@ -349,10 +515,22 @@ HEADLINE_FIGURES = Table(
 )
 
 TABLES: tuple[Table, ...] = (
-    SERVICES_TABLE, TEMPLATE_ITEMS, TEMPLATE_OPTIONS, TEMPLATE_MARKS, TEMPLATE_FREE_TEXT,
-    PATHWAY_SWITCH_OFF, CAF_REVIEW_OUTCOMES, REVIEW_COMMENTS, PARENT_FEEDBACK,
-    PRACTITIONER_ACTIVITY, CLUSTER_CAFS, IDACI_PREDICTIONS, BHLP_SPEND, QA_SCORES,
-    TRAINING_BY_SERVICE, HEADLINE_FIGURES,
+    SERVICES_TABLE,
+    TEMPLATE_ITEMS,
+    TEMPLATE_OPTIONS,
+    TEMPLATE_MARKS,
+    TEMPLATE_FREE_TEXT,
+    PATHWAY_SWITCH_OFF,
+    CAF_REVIEW_OUTCOMES,
+    REVIEW_COMMENTS,
+    PARENT_FEEDBACK,
+    PRACTITIONER_ACTIVITY,
+    CLUSTER_CAFS,
+    IDACI_PREDICTIONS,
+    BHLP_SPEND,
+    QA_SCORES,
+    TRAINING_BY_SERVICE,
+    HEADLINE_FIGURES,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -385,7 +563,9 @@ class _Doc:
     def cells(self, index: int, count: int, what: str) -> list[str]:
         cells = self.lines[index].split("\t")
         if len(cells) != count:
-            raise self.fail(index, f"expected {count} tab-separated cells in {what}, found {len(cells)}: {self.text_at(index)}")
+            raise self.fail(
+                index, f"expected {count} tab-separated cells in {what}, found {len(cells)}: {self.text_at(index)}"
+            )
         return cells
 
     def integer(self, index: int, text: str, what: str) -> int:
@@ -426,22 +606,73 @@ class _Headline:
 
 
 INTRO_HEADLINES = (
-    _Headline("axs_clusters", r"delivered through (\d+) AXS clusters", "AXS clusters through which the AXS Pathway is delivered", "clusters"),
-    _Headline("operational_areas", r"grouped into (\d+) operational areas", "Operational areas the AXS clusters are grouped into (Northern, Southern, Eastern)", "areas"),
-    _Headline("practitioners_trained_axs03", r"Approximately ([\d,]+) front line practitioners", "Front line practitioners who have received Integrated Working in Practice (AXS 03) training to date", "practitioners", "approximately"),
-    _Headline("cafs_sep2007_aug2009", r"A total of (\d+) CAF's have been undertaken", "CAFs undertaken September 2007 to August 2009", "CAFs"),
-    _Headline("icsd_service_groupings", r"establishing (two) service groupings", "Service groupings being established by the ICSD branch (Early / Further Response Services)", "groupings"),
-    _Headline("early_response_managers", r"the (three) Early Response Services Managers", "Early Response Services Managers taking up posts (Northern, Southern, Eastern)", "managers"),
+    _Headline(
+        "axs_clusters",
+        r"delivered through (\d+) AXS clusters",
+        "AXS clusters through which the AXS Pathway is delivered",
+        "clusters",
+    ),
+    _Headline(
+        "operational_areas",
+        r"grouped into (\d+) operational areas",
+        "Operational areas the AXS clusters are grouped into (Northern, Southern, Eastern)",
+        "areas",
+    ),
+    _Headline(
+        "practitioners_trained_axs03",
+        r"Approximately ([\d,]+) front line practitioners",
+        "Front line practitioners who have received Integrated Working in Practice (AXS 03) training to date",
+        "practitioners",
+        "approximately",
+    ),
+    _Headline(
+        "cafs_sep2007_aug2009",
+        r"A total of (\d+) CAF's have been undertaken",
+        "CAFs undertaken September 2007 to August 2009",
+        "CAFs",
+    ),
+    _Headline(
+        "icsd_service_groupings",
+        r"establishing (two) service groupings",
+        "Service groupings being established by the ICSD branch (Early / Further Response Services)",
+        "groupings",
+    ),
+    _Headline(
+        "early_response_managers",
+        r"the (three) Early Response Services Managers",
+        "Early Response Services Managers taking up posts (Northern, Southern, Eastern)",
+        "managers",
+    ),
 )
 FIG7_HEADLINES = (
-    _Headline("caf_episodes_sep2007_jun2009", r"^Total (\d+) CAF episodes", "CAF episodes, Fig 7 comment (by cluster, Sept 07 to June 09)", "CAFs"),
+    _Headline(
+        "caf_episodes_sep2007_jun2009",
+        r"^Total (\d+) CAF episodes",
+        "CAF episodes, Fig 7 comment (by cluster, Sept 07 to June 09)",
+        "CAFs",
+    ),
 )
 FIG8_HEADLINES = (
-    _Headline("cafs_age_early_years", r"early year's age group \((\d+)\)", "CAFs undertaken with children in the early years age group (Fig 8 comment)", "CAFs"),
-    _Headline("cafs_age_key_stage_2", r"Key Stage 2 \((\d+)\)", "CAFs undertaken with children in Key Stage 2 (Fig 8 comment)", "CAFs"),
+    _Headline(
+        "cafs_age_early_years",
+        r"early year's age group \((\d+)\)",
+        "CAFs undertaken with children in the early years age group (Fig 8 comment)",
+        "CAFs",
+    ),
+    _Headline(
+        "cafs_age_key_stage_2",
+        r"Key Stage 2 \((\d+)\)",
+        "CAFs undertaken with children in Key Stage 2 (Fig 8 comment)",
+        "CAFs",
+    ),
 )
 QA_HEADLINES = (
-    _Headline("qa_cluster_areas_assessed", r"CAFs in (\d+) cluster areas has been assessed", "Cluster areas whose CAFs have been quality-assessed so far (Fig 17 comment)", "clusters"),
+    _Headline(
+        "qa_cluster_areas_assessed",
+        r"CAFs in (\d+) cluster areas has been assessed",
+        "Cluster areas whose CAFs have been quality-assessed so far (Fig 17 comment)",
+        "clusters",
+    ),
 )
 
 
@@ -451,10 +682,17 @@ def _headlines(doc: _Doc, specs: tuple[_Headline, ...], start: int, stop: str) -
         i = doc.find(spec.pattern, start, f"the figure '{spec.code}' ({spec.pattern!r})", stop)
         printed = re.search(spec.pattern, doc.lines[i]).group(1)
         value = Decimal(_NUMBER_WORDS[printed]) if printed in _NUMBER_WORDS else doc.decimal(i, printed, spec.code)
-        rows.append({
-            "figure_code": spec.code, "description": spec.description, "value": value,
-            "value_printed": printed, "qualifier": spec.qualifier, "unit": spec.unit, "source_line": i + 1,
-        })
+        rows.append(
+            {
+                "figure_code": spec.code,
+                "description": spec.description,
+                "value": value,
+                "value_printed": printed,
+                "qualifier": spec.qualifier,
+                "unit": spec.unit,
+                "source_line": i + 1,
+            }
+        )
     return rows
 
 
@@ -505,13 +743,16 @@ class _Question:
 def _header_suffixes(doc: _Doc, index: int, cells: list[str]) -> dict[int, str]:
     """Check a service header; return the words still missing from names broken onto a later line."""
     if len(cells) != len(SERVICE_NAMES):
-        raise doc.fail(index, f"expected a template header of the 7 services {SERVICE_NAMES}, found {len(cells)} cells: {doc.text_at(index)}")
+        raise doc.fail(
+            index,
+            f"expected a template header of the 7 services {SERVICE_NAMES}, found {len(cells)} cells: {doc.text_at(index)}",
+        )
     missing: dict[int, str] = {}
-    for j, (cell, name) in enumerate(zip(cells, SERVICE_NAMES)):
+    for j, (cell, name) in enumerate(zip(cells, SERVICE_NAMES, strict=False)):
         if cell == name:
             continue
         if cell and name.startswith(cell + " "):
-            missing[j] = name[len(cell) + 1:]
+            missing[j] = name[len(cell) + 1 :]
             continue
         raise doc.fail(index, f"expected service header {name!r} in column {j + 2}, found {cell!r}")
     return missing
@@ -520,16 +761,19 @@ def _header_suffixes(doc: _Doc, index: int, cells: list[str]) -> dict[int, str]:
 def _is_header_fragment(service_cells: list[str]) -> bool:
     """A line holding only the trailing words of broken service names ('Centre', 'Care')."""
     filled = [(j, c) for j, c in enumerate(service_cells) if c.strip()]
-    return bool(filled) and all(
-        SERVICE_NAMES[j].endswith(" " + c.strip()) for j, c in filled
-    )
+    return bool(filled) and all(SERVICE_NAMES[j].endswith(" " + c.strip()) for j, c in filled)
 
 
 def _free_text_rows(code: str, prompt: str | None, answers: list[str], line: int) -> list[Row]:
     return [
-        {"item_code": code, "service_code": scode, "prompt_text": prompt,
-         "answer_text": answer or None, "source_line": line}
-        for (scode, _), answer in zip(SERVICES, answers)
+        {
+            "item_code": code,
+            "service_code": scode,
+            "prompt_text": prompt,
+            "answer_text": answer or None,
+            "source_line": line,
+        }
+        for (scode, _), answer in zip(SERVICES, answers, strict=False)
     ]
 
 
@@ -537,7 +781,9 @@ def _parse_choice_table(doc: _Doc, header: int, code: str, out: _Template) -> in
     """Parse a choice table (and any 'Describe this' row) from its header; return the next line index."""
     cells = doc.cells(header, 9, "a template choice-table header (empty, the 7 services, Total)")
     if cells[0] != "" or cells[8] != "Total":
-        raise doc.fail(header, f"expected a choice-table header '<empty> 7 services Total', found {doc.text_at(header)}")
+        raise doc.fail(
+            header, f"expected a choice-table header '<empty> 7 services Total', found {doc.text_at(header)}"
+        )
     missing = _header_suffixes(doc, header, cells[1:8])
     describe: list[Row] = []
     option_order = 0
@@ -565,17 +811,28 @@ def _parse_choice_table(doc: _Doc, header: int, code: str, out: _Template) -> in
             raise doc.fail(i, f"expected an option label in the first cell of {code}, found an empty cell")
         else:
             option_order += 1
-            out.options.append({
-                "item_code": code, "option_order": option_order, "option_text": label,
-                "total_published": doc.integer(i, total, f"Total for option {label!r}"), "source_line": i + 1,
-            })
-            for (scode, _), cell in zip(SERVICES, service_cells):
+            out.options.append(
+                {
+                    "item_code": code,
+                    "option_order": option_order,
+                    "option_text": label,
+                    "total_published": doc.integer(i, total, f"Total for option {label!r}"),
+                    "source_line": i + 1,
+                }
+            )
+            for (scode, _), cell in zip(SERVICES, service_cells, strict=False):
                 text = cell.strip() or None
                 mark = int(text) if text is not None and text.isdigit() else None
-                out.marks.append({
-                    "item_code": code, "option_order": option_order, "service_code": scode,
-                    "cell_text": text, "mark": mark, "source_line": i + 1,
-                })
+                out.marks.append(
+                    {
+                        "item_code": code,
+                        "option_order": option_order,
+                        "service_code": scode,
+                        "cell_text": text,
+                        "mark": mark,
+                        "source_line": i + 1,
+                    }
+                )
         i += 1
     if missing:
         raise doc.fail(header, f"expected the rest of the broken header names {sorted(missing.values())}, found none")
@@ -696,16 +953,26 @@ def _check_template(doc: _Doc, out: _Template, start: int) -> None:
         items = [it for it in out.items if it.section_no == section]
         questions = sorted({it.question_no for it in items})
         if questions != list(range(1, EXPECTED_QUESTIONS[section] + 1)):
-            raise doc.fail(start, f"expected questions 1-{EXPECTED_QUESTIONS[section]} in template section {section}, found {questions}")
+            raise doc.fail(
+                start,
+                f"expected questions 1-{EXPECTED_QUESTIONS[section]} in template section {section}, found {questions}",
+            )
         if len(items) != expected:
-            raise doc.fail(start, f"expected {expected} answerable items in template section {section}, found {len(items)}")
+            raise doc.fail(
+                start, f"expected {expected} answerable items in template section {section}, found {len(items)}"
+            )
 
 
 def _item_row(item: _Item) -> Row:
     return {
-        "item_code": item.code, "section_no": item.section_no, "section_title": item.section_title,
-        "question_no": item.question_no, "question_text": item.question_text,
-        "sub_item_text": item.sub_item_text, "item_kind": item.kind, "comment_text": item.comment,
+        "item_code": item.code,
+        "section_no": item.section_no,
+        "section_title": item.section_title,
+        "question_no": item.question_no,
+        "question_text": item.question_text,
+        "sub_item_text": item.sub_item_text,
+        "item_kind": item.kind,
+        "comment_text": item.comment,
         "source_line": item.line,
     }
 
@@ -762,12 +1029,19 @@ def _parse_pathways(doc: _Doc, start: int) -> tuple[list[Row], int]:
     for order, p in enumerate(pathways, start=1):
         if p.dates is None:
             raise doc.fail(header, f"expected area dates for pathway {p.name!r}, found none")
-        for area, cell in zip(AREAS, p.dates):
-            rows.append({
-                "pathway": p.name, "pathway_order": order, "measures_text": " ".join(m for m in p.measures if m),
-                "operational_area": area, "switch_off_text": cell, "switch_off_date": _ddmmyy(cell),
-                "discretionary_text": p.discretionary, "source_line": p.dates_line,
-            })
+        for area, cell in zip(AREAS, p.dates, strict=False):
+            rows.append(
+                {
+                    "pathway": p.name,
+                    "pathway_order": order,
+                    "measures_text": " ".join(m for m in p.measures if m),
+                    "operational_area": area,
+                    "switch_off_text": cell,
+                    "switch_off_date": _ddmmyy(cell),
+                    "discretionary_text": p.discretionary,
+                    "source_line": p.dates_line,
+                }
+            )
     return rows, end
 
 
@@ -788,16 +1062,26 @@ _REVIEW_GROUPS = (
 
 
 def _parse_review_outcomes(doc: _Doc, start: int) -> tuple[list[Row], int]:
-    i = doc.find(r"outcomes were completely achieved", start, "the Figure 1 comment on completely achieved outcomes", stop=r"^Parent Self Report")
+    i = doc.find(
+        r"outcomes were completely achieved",
+        start,
+        "the Figure 1 comment on completely achieved outcomes",
+        stop=r"^Parent Self Report",
+    )
     rows = []
     for group, label in _REVIEW_GROUPS:
         m = re.search(r"(\d+\.\d)% of " + re.escape(label), doc.lines[i])
         if not m:
             raise doc.fail(i, f"expected 'P% of {label}', found {doc.text_at(i)}")
-        rows.append({
-            "respondent_group": group, "respondent_label": label, "measure": "completely_achieved",
-            "pct_published": Decimal(m.group(1)), "source_line": i + 1,
-        })
+        rows.append(
+            {
+                "respondent_group": group,
+                "respondent_label": label,
+                "measure": "completely_achieved",
+                "pct_published": Decimal(m.group(1)),
+                "source_line": i + 1,
+            }
+        )
     return rows, i + 1
 
 
@@ -830,12 +1114,19 @@ def _parse_review_comments(doc: _Doc, start: int) -> tuple[list[Row], int]:
         for k, respondent in enumerate(_RESPONDENTS):
             score, comment = cells[2 + 2 * k].strip() or None, cells[3 + 2 * k].strip() or None
             is_number = score is not None and re.fullmatch(r"\d+(\.\d+)?", score)
-            rows.append({
-                "review_order": review, "month_ia": month,
-                "age": doc.integer(i, age, "age") if age else None, "respondent": respondent,
-                "score_printed": score, "score_text": _repair_broken_word(score) if score else None,
-                "score_value": Decimal(score) if is_number else None, "comment": comment, "source_line": i + 1,
-            })
+            rows.append(
+                {
+                    "review_order": review,
+                    "month_ia": month,
+                    "age": doc.integer(i, age, "age") if age else None,
+                    "respondent": respondent,
+                    "score_printed": score,
+                    "score_text": _repair_broken_word(score) if score else None,
+                    "score_value": Decimal(score) if is_number else None,
+                    "comment": comment,
+                    "source_line": i + 1,
+                }
+            )
         i += 1
     if review == 0:
         raise doc.fail(header, "expected review rows under the review comments header, found none")
@@ -845,7 +1136,11 @@ def _parse_review_comments(doc: _Doc, start: int) -> tuple[list[Row], int]:
 _PARENT_MEASURES = (
     ("satisfied", "satisfied", "Parents satisfied or very satisfied with the service received"),
     ("knowledge_increased", "knowledge", "Parents whose knowledge of services available for their child increased"),
-    ("confidence_increased", "confidence", "Parents with increased confidence in getting the services their child needs"),
+    (
+        "confidence_increased",
+        "confidence",
+        "Parents with increased confidence in getting the services their child needs",
+    ),
     ("issues_improved", "improvement", "Parents reporting an improvement in the original presenting issues"),
 )
 
@@ -854,14 +1149,25 @@ def _parse_parent_feedback(doc: _Doc, start: int) -> tuple[list[Row], int]:
     i = doc.find(r"^Parent Self Report", start, "the 'Parent Self Report' heading", stop=r"^Section 2 CAF Totals")
     rows = []
     for code, anchor, description in _PARENT_MEASURES:
-        i = doc.find(r"\d+\.\d% \(\d+/\d+\)", i + 1, f"the parent measure '{code}' printed as 'P% (n/d)'", stop=r"^Section 2 CAF Totals")
+        i = doc.find(
+            r"\d+\.\d% \(\d+/\d+\)",
+            i + 1,
+            f"the parent measure '{code}' printed as 'P% (n/d)'",
+            stop=r"^Section 2 CAF Totals",
+        )
         if anchor not in doc.lines[i]:
             raise doc.fail(i, f"expected the parent measure '{code}' (mentioning {anchor!r}), found {doc.text_at(i)}")
         m = re.search(r"(\d+\.\d)% \((\d+)/(\d+)\)", doc.lines[i])
-        rows.append({
-            "measure": code, "description": description, "numerator": int(m.group(2)),
-            "denominator": int(m.group(3)), "pct_published": Decimal(m.group(1)), "source_line": i + 1,
-        })
+        rows.append(
+            {
+                "measure": code,
+                "description": description,
+                "numerator": int(m.group(2)),
+                "denominator": int(m.group(3)),
+                "pct_published": Decimal(m.group(1)),
+                "source_line": i + 1,
+            }
+        )
     return rows, i + 1
 
 
@@ -886,10 +1192,16 @@ def _parse_activity(doc: _Doc, start: int, figure: str, role: str, stop: str) ->
         m = re.fullmatch(r"\s*-\s*(\d+(?:\.\d+)?)% (.+?)(?:,? and|,)?\s*", doc.lines[i])
         if not m or not re.search(pattern, m.group(2)):
             raise doc.fail(i, f"expected the {figure} bucket {bucket} ({pattern!r}), found {doc.text_at(i)}")
-        rows.append({
-            "figure": figure, "role": role, "bucket": bucket, "bucket_label": m.group(2),
-            "pct_published": Decimal(m.group(1)), "source_line": i + 1,
-        })
+        rows.append(
+            {
+                "figure": figure,
+                "role": role,
+                "bucket": bucket,
+                "bucket_label": m.group(2),
+                "pct_published": Decimal(m.group(1)),
+                "source_line": i + 1,
+            }
+        )
     return rows, i + 1
 
 
@@ -908,11 +1220,16 @@ def _table_rows(doc: _Doc, header: int, width: int, what: str) -> list[tuple[int
     return rows
 
 
-def _expect_cluster_rows(doc: _Doc, header: int, rows: list[tuple[int, list[str]]], with_total: bool, what: str) -> None:
+def _expect_cluster_rows(
+    doc: _Doc, header: int, rows: list[tuple[int, list[str]]], with_total: bool, what: str
+) -> None:
     expected = CLUSTER_COUNT + (1 if with_total else 0)
     if len(rows) != expected:
         at = rows[-1][0] if rows else header
-        raise doc.fail(at, f"expected {expected} rows in {what} ({CLUSTER_COUNT} clusters{' + Total' if with_total else ''}), found {len(rows)}")
+        raise doc.fail(
+            at,
+            f"expected {expected} rows in {what} ({CLUSTER_COUNT} clusters{' + Total' if with_total else ''}), found {len(rows)}",
+        )
     if with_total and rows[-1][1][0].strip() != "Total":
         raise doc.fail(rows[-1][0], f"expected the 'Total' row of {what}, found {doc.text_at(rows[-1][0])}")
     for i, cells in rows[:CLUSTER_COUNT]:
@@ -929,12 +1246,18 @@ def _parse_fig14(doc: _Doc, start: int) -> tuple[list[Row], int]:
     out = []
     for order, (i, (name, cafs, population, rate)) in enumerate(rows, start=1):
         rate = rate.strip()
-        out.append({
-            "cluster_name": name.strip(), "row_order": order, "is_total": name.strip() == "Total",
-            "cafs": doc.integer(i, cafs, "CAF count"), "population_0_19": doc.integer(i, population, "0-19 population"),
-            "cafs_per_1000_published": None if rate == "N/A" else doc.decimal(i, rate, "CAFs per 1000"),
-            "cafs_per_1000_text": rate, "source_line": i + 1,
-        })
+        out.append(
+            {
+                "cluster_name": name.strip(),
+                "row_order": order,
+                "is_total": name.strip() == "Total",
+                "cafs": doc.integer(i, cafs, "CAF count"),
+                "population_0_19": doc.integer(i, population, "0-19 population"),
+                "cafs_per_1000_published": None if rate == "N/A" else doc.decimal(i, rate, "CAFs per 1000"),
+                "cafs_per_1000_text": rate,
+                "source_line": i + 1,
+            }
+        )
     return out, rows[-1][0] + 1
 
 
@@ -946,33 +1269,47 @@ def _parse_idaci(doc: _Doc, start: int, figure: str, scenario: int, stop: str) -
     _expect_cluster_rows(doc, header, rows, True, figure)
     out = []
     for order, (i, (name, share, predicted, actual, difference)) in enumerate(rows, start=1):
-        out.append({
-            "scenario_total": scenario, "figure": figure, "cluster_name": name.strip(), "row_order": order,
-            "is_total": name.strip() == "Total",
-            "idaci_share_pct_published": doc.decimal(i, share, "IDACI share %"),
-            "predicted_cafs_published": doc.decimal(i, predicted, "predicted CAFs"),
-            "actual_cafs": doc.integer(i, actual, "actual CAFs"),
-            "difference_published": doc.decimal(i, difference, "difference"), "source_line": i + 1,
-        })
+        out.append(
+            {
+                "scenario_total": scenario,
+                "figure": figure,
+                "cluster_name": name.strip(),
+                "row_order": order,
+                "is_total": name.strip() == "Total",
+                "idaci_share_pct_published": doc.decimal(i, share, "IDACI share %"),
+                "predicted_cafs_published": doc.decimal(i, predicted, "predicted CAFs"),
+                "actual_cafs": doc.integer(i, actual, "actual CAFs"),
+                "difference_published": doc.decimal(i, difference, "difference"),
+                "source_line": i + 1,
+            }
+        )
     return out, rows[-1][0] + 1
 
 
 def _parse_fig17(doc: _Doc, start: int) -> tuple[list[Row], int]:
     heading = doc.find(r"^Fig 17 ", start, "the 'Fig 17' heading", stop=r"^Section 8 ")
-    header = heading + 1 + next((k for k, l in enumerate(doc.lines[heading + 1:]) if l.strip()), 0)
+    header = heading + 1 + next((k for k, line in enumerate(doc.lines[heading + 1 :]) if line.strip()), 0)
     cells = doc.cells(header, 4, "the Fig 17 header")
     if [c.strip() for c in cells] != ["", "Lowest Score", "Highest Score", "Average Score"]:
-        raise doc.fail(header, f"expected the Fig 17 header 'Lowest / Highest / Average Score', found {doc.text_at(header)}")
+        raise doc.fail(
+            header, f"expected the Fig 17 header 'Lowest / Highest / Average Score', found {doc.text_at(header)}"
+        )
     rows = _table_rows(doc, header, 4, "a Fig 17 row")
     _expect_cluster_rows(doc, header, rows, False, "Fig 17")
     out = []
     for order, (i, (name, *scores)) in enumerate(rows, start=1):
         values = [_qa_score(doc, i, s) for s in scores]
-        out.append({
-            "cluster_name": name.strip(), "row_order": order, "has_data": any(v is not None for v in values),
-            "lowest_pct_published": values[0], "highest_pct_published": values[1],
-            "average_pct_published": values[2], "source_line": i + 1,
-        })
+        out.append(
+            {
+                "cluster_name": name.strip(),
+                "row_order": order,
+                "has_data": any(v is not None for v in values),
+                "lowest_pct_published": values[0],
+                "highest_pct_published": values[1],
+                "average_pct_published": values[2],
+                "source_line": i + 1,
+            }
+        )
     return out, rows[-1][0] + 1
 
 
@@ -1005,7 +1342,12 @@ _SPEND_COMMENT_PERIOD = "since April 2009 (chart: 1st April to 1st June 2009)"
 
 
 def _parse_spend(doc: _Doc, start: int) -> tuple[list[Row], int]:
-    i = doc.find(r"^Section 6 Budget Holding", start, "the 'Section 6 Budget Holding Lead Professional Spend' heading", stop=r"^Section 7 ")
+    i = doc.find(
+        r"^Section 6 Budget Holding",
+        start,
+        "the 'Section 6 Budget Holding Lead Professional Spend' heading",
+        stop=r"^Section 7 ",
+    )
     rows = []
     for code, label, period in _SPEND_LINES:
         i = doc.find(r"£", i + 1, f"the spend line {label!r}", stop=r"^Fig\. 16 ")
@@ -1024,8 +1366,12 @@ def _parse_spend(doc: _Doc, start: int) -> tuple[list[Row], int]:
 
 def _spend_row(doc: _Doc, index: int, code: str, label: str, printed: str, period: str | None) -> Row:
     return {
-        "measure": code, "label": label, "amount_gbp": doc.decimal(index, printed, f"£ amount for {label!r}"),
-        "amount_printed": printed, "period": period, "source_line": index + 1,
+        "measure": code,
+        "label": label,
+        "amount_gbp": doc.decimal(index, printed, f"£ amount for {label!r}"),
+        "amount_printed": printed,
+        "period": period,
+        "source_line": index + 1,
     }
 
 
@@ -1052,16 +1398,25 @@ def _parse_training(doc: _Doc, start: int) -> list[Row]:
             carried = printed[: -len(" Total")] if is_total else printed
         elif carried is None:
             raise doc.fail(i, f"expected an organisation for the service area {service!r}, found none above")
-        rows.append({
-            "row_order": len(rows) + 1, "organisation": carried, "organisation_printed": printed or None,
-            "service_area": service or None, "is_total_row": is_total, "is_grand_total": is_grand,
-            "trained": doc.integer(i, trained, "trained count") if trained else None, "source_line": i + 1,
-        })
+        rows.append(
+            {
+                "row_order": len(rows) + 1,
+                "organisation": carried,
+                "organisation_printed": printed or None,
+                "service_area": service or None,
+                "is_total_row": is_total,
+                "is_grand_total": is_grand,
+                "trained": doc.integer(i, trained, "trained count") if trained else None,
+                "source_line": i + 1,
+            }
+        )
         if is_total:
             carried = None
     if not rows or not rows[-1]["is_grand_total"]:
         last = rows[-1]["source_line"] - 1 if rows else header
-        raise doc.fail(last, f"expected the Fig 20 grand total row 'Total AXS03 Training' last, found {doc.text_at(last)}")
+        raise doc.fail(
+            last, f"expected the Fig 20 grand total row 'Total AXS03 Training' last, found {doc.text_at(last)}"
+        )
     return rows
 
 

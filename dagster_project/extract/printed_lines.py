@@ -9,8 +9,9 @@ exactly as printed (tabs between table cells included), and no other line of the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -31,7 +32,11 @@ def printed_lines_table(document: str) -> Table:
             "them beside the findings."
         ),
         columns=(
-            Column("line_text", "VARCHAR", "The line exactly as printed in the text extraction (table cells separated by tabs)."),
+            Column(
+                "line_text",
+                "VARCHAR",
+                "The line exactly as printed in the text extraction (table cells separated by tabs).",
+            ),
             SOURCE_LINE,
         ),
         key=("source_line",),
@@ -73,7 +78,9 @@ def printed_line_rows(path: str | Path, lines_cited: Iterable[int]) -> list[dict
     rows = []
     for number in sorted(set(lines_cited)):
         if not 1 <= number <= len(lines):
-            raise ExtractionError(path, number, f"a raw row cites line {number}, but the document has {len(lines)} lines")
+            raise ExtractionError(
+                path, number, f"a raw row cites line {number}, but the document has {len(lines)} lines"
+            )
         text = lines[number - 1]
         if not text.strip():
             raise ExtractionError(path, number, "a raw row cites a blank line")

@@ -12,7 +12,9 @@ from dagster_project.extract.tables import Table, render_csv
 TABLES: tuple[Table, ...] = appendix.TABLES + devon.TABLES + printed_lines.TABLES
 
 
-def extract_all(appendix_path: str | Path, devon_path: str | Path, claims_dir: str | Path | None = None) -> dict[str, str]:
+def extract_all(
+    appendix_path: str | Path, devon_path: str | Path, claims_dir: str | Path | None = None
+) -> dict[str, str]:
     """Map each raw file's path relative to raw/ to its full text (the CSVs and README.md).
     `claims_dir`: the claims register whose lines are kept too (default expectations/claims)."""
     paths = {"appendix": appendix_path, "devon": devon_path}

@@ -13,10 +13,11 @@ import io
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 # DuckDB types a raw column may have. DECIMAL keeps printed figures exact (3.49 stays 3.49).
 ALLOWED_TYPES = ("VARCHAR", "INTEGER", "BIGINT", "BOOLEAN", "DATE") + tuple(

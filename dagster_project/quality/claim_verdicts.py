@@ -24,8 +24,17 @@ from dagster_project.quality.runner import RuleResult, write_results
 
 SUITE = "claims"
 CLAIM_COLUMNS = (
-    "run_id", "claim_id", "document", "section", "source_line", "quote", "reading", "evidence",
-    "verdict", "verdict_detail", "checked_at",
+    "run_id",
+    "claim_id",
+    "document",
+    "section",
+    "source_line",
+    "quote",
+    "reading",
+    "evidence",
+    "verdict",
+    "verdict_detail",
+    "checked_at",
 )
 
 
@@ -94,7 +103,7 @@ def evaluate_claim(con: duckdb.DuckDBPyConnection, claim: Claim) -> ClaimResult:
         return ClaimResult(claim, None, "", error=f"evidence or verdict rule failed: {str(exc).splitlines()[0]}")
     if len(rows) != 1:
         return ClaimResult(claim, None, "", error=f"evidence must return exactly one row, got {len(rows)}")
-    row = dict(zip(names, rows[0]))
+    row = dict(zip(names, rows[0], strict=False))
     evidence = {k: _value(v) for k, v in row.items() if not k.startswith("__")}
     text = _evidence_text(evidence)
     if claim.lost is not None:
@@ -108,7 +117,8 @@ def evaluate_claim(con: duckdb.DuckDBPyConnection, claim: Claim) -> ClaimResult:
         return ClaimResult(claim, "holds", f"Holds: {claim.holds} ({text}).", evidence)
     if outcomes.get("__under_reading"):
         return ClaimResult(
-            claim, "holds_under_reading",
+            claim,
+            "holds_under_reading",
             f"Holds only {claim.alternative}; the plain reading ({claim.holds}) does not hold ({text}).",
             evidence,
         )
@@ -130,7 +140,7 @@ def as_rule_results(results: Sequence[ClaimResult], checked_at: dt.datetime) -> 
                 rule_id=r.claim.id,
                 asset=r.claim.asset,
                 severity="warn",
-                description=f"{r.claim.document} line {r.claim.line}: \"{r.claim.quote}\"",
+                description=f'{r.claim.document} line {r.claim.line}: "{r.claim.quote}"',
                 passed=r.error is None and r.verdict != "contradicted",
                 unexpected_count=None if r.error else int(finding is not None),
                 findings=[finding] if finding else [],
@@ -147,7 +157,7 @@ def write_claims(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence[
     Idempotent per run: the run's earlier claim rows are replaced. A claim that could not be
     evaluated has no verdict, so no ``quality.claims`` row; its error is in ``quality.check_results``.
     """
-    checked_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    checked_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con.execute("create schema if not exists quality")
     con.execute(
         """
@@ -168,8 +178,19 @@ def write_claims(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence[
         """
     )
     rows = [
-        (run_id, r.claim.id, r.claim.document, r.claim.section, r.claim.line, r.claim.quote, r.claim.reading,
-         r.evidence_json, r.verdict, r.detail, checked_at)
+        (
+            run_id,
+            r.claim.id,
+            r.claim.document,
+            r.claim.section,
+            r.claim.line,
+            r.claim.quote,
+            r.claim.reading,
+            r.evidence_json,
+            r.verdict,
+            r.detail,
+            checked_at,
+        )
         for r in results
         if r.verdict is not None
     ]

@@ -48,7 +48,15 @@ _FILE_REQUIRED = ("document", "section", "claims")
 _FILE_ALLOWED = {*_FILE_REQUIRED, "asset", "description"}
 _CLAIM_REQUIRED = ("id", "line", "quote", "reading")
 _CLAIM_ALLOWED = {
-    *_CLAIM_REQUIRED, "evidence", "holds", "under_reading", "alternative", "lost", "states", "compare", "asset",
+    *_CLAIM_REQUIRED,
+    "evidence",
+    "holds",
+    "under_reading",
+    "alternative",
+    "lost",
+    "states",
+    "compare",
+    "asset",
 }
 
 
@@ -184,8 +192,9 @@ def _parse_claim(
     errors = [f"{label}: missing {key!r}" for key in _CLAIM_REQUIRED if raw.get(key) in (None, "")]
     errors += [f"{label}: unknown field {key!r}" for key in sorted(set(raw) - _CLAIM_ALLOWED, key=str)]
     if isinstance(claim_id, str) and not (_ID_RE.match(claim_id) and claim_id.startswith(f"{document}.")):
-        errors.append(f"{label}: id must be <document>.<section>.<name> in lower_snake_case, "
-                      f"starting with {document!r}")
+        errors.append(
+            f"{label}: id must be <document>.<section>.<name> in lower_snake_case, starting with {document!r}"
+        )
     line = raw.get("line")
     if line is not None and not (isinstance(line, int) and not isinstance(line, bool) and line > 0):
         errors.append(f"{label}: line must be a positive integer, got {line!r}")
@@ -223,10 +232,21 @@ def _parse_claim(
         return None, errors
     return (
         Claim(
-            id=claim_id, document=document, section=section.strip(), line=line, quote=_text(raw["quote"]),
-            reading=_text(raw["reading"]), evidence=evidence_sql, holds=holds, under_reading=under,
-            alternative=alternative, lost=lost, states=None if states is None else float(states),
-            compare=compare, asset=asset, source_file=path,
+            id=claim_id,
+            document=document,
+            section=section.strip(),
+            line=line,
+            quote=_text(raw["quote"]),
+            reading=_text(raw["reading"]),
+            evidence=evidence_sql,
+            holds=holds,
+            under_reading=under,
+            alternative=alternative,
+            lost=lost,
+            states=None if states is None else float(states),
+            compare=compare,
+            asset=asset,
+            source_file=path,
         ),
         [],
     )

@@ -29,9 +29,10 @@ import logging
 import math
 import os
 import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from dagster_project.quality.suites import FINDING_COLUMNS, Rule, Suite
 
@@ -100,7 +101,7 @@ def run_suites(
         raise FileNotFoundError(f"DuckDB warehouse {db_path} not found")
     data_docs_dir = Path(data_docs_dir).resolve()
     data_docs_dir.mkdir(parents=True, exist_ok=True)
-    checked_at = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+    checked_at = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
 
     gx, context = _ephemeral_context(data_docs_dir)
     _register_dialect()
@@ -120,7 +121,7 @@ def run_suites(
                 f"refuses a second connection with another configuration. ({_first_line(exc)})"
             ) from exc
         raise
-    gx_run_id = RunIdentifier(run_name=run_id, run_time=_dt.datetime.now(_dt.timezone.utc))
+    gx_run_id = RunIdentifier(run_name=run_id, run_time=_dt.datetime.now(_dt.UTC))
     results: list[RuleResult] = []
     try:
         engine = datasource.get_execution_engine()
@@ -133,9 +134,7 @@ def run_suites(
                 if isinstance(assets[asset_name], str):  # the table could not be opened
                     results.extend(_unevaluated(suite, rule, assets[asset_name]) for rule in rules)
                     continue
-                results.extend(
-                    _validate(gx, context, engine, suite, assets[asset_name], rules, gx_run_id)
-                )
+                results.extend(_validate(gx, context, engine, suite, assets[asset_name], rules, gx_run_id))
         order = {(s.name, r.id): i for i, (s, r) in enumerate((s, r) for s in suites for r in s.rules)}
         results.sort(key=lambda r: order[(r.suite, r.rule_id)])
         for result in results:
@@ -146,9 +145,7 @@ def run_suites(
     return RuleResults(results, run_id=run_id, data_docs_index=index)
 
 
-def write_results(
-    con: "duckdb.DuckDBPyConnection", run_id: str, results: Sequence[RuleResult]
-) -> None:
+def write_results(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence[RuleResult]) -> None:
     """Record a run in ``quality.check_results`` and ``quality.findings``.
 
     Both tables keep history keyed by ``run_id``. The rows of the suites in ``results`` that
@@ -190,7 +187,7 @@ def write_results(
         )
         """
     )
-    checked_fallback = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+    checked_fallback = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
     check_rows = [
         (
             run_id,
@@ -207,9 +204,7 @@ def write_results(
         for r in results
     ]
     finding_rows = [
-        (run_id, r.suite, r.rule_id, r.asset, *(f.get(c) for c in FINDING_COLUMNS))
-        for r in results
-        for f in r.findings
+        (run_id, r.suite, r.rule_id, r.asset, *(f.get(c) for c in FINDING_COLUMNS)) for r in results for f in r.findings
     ]
     con.execute("begin transaction")
     try:
@@ -283,9 +278,7 @@ def _batch_definition(datasource, asset_name: str):
         with warnings.catch_warnings():
             # A plain SQLDatasource has no schema setting; schema_name is deprecated
             # (GX 1.14) but is still the only way to name one.
-            warnings.filterwarnings(
-                "ignore", message="`schema_name` is deprecated", category=DeprecationWarning
-            )
+            warnings.filterwarnings("ignore", message="`schema_name` is deprecated", category=DeprecationWarning)
             asset = datasource.add_table_asset(name=asset_name, table_name=table, schema_name=schema)
     except Exception as exc:  # GX tests the table on add: a missing table lands here
         log.warning("quality asset %s cannot be validated: %s", asset_name, _first_line(exc))

@@ -128,15 +128,12 @@ def load_suites(directory: str | Path) -> list[Suite]:
     for path in paths:
         suite = load_suite_file(path)
         if suite.name in suite_files:
-            raise SuiteError(
-                f"{path}: suite name {suite.name!r} is already used in {suite_files[suite.name]}"
-            )
+            raise SuiteError(f"{path}: suite name {suite.name!r} is already used in {suite_files[suite.name]}")
         suite_files[suite.name] = path
         for rule in suite.rules:
             if rule.id in rule_files:
                 raise SuiteError(
-                    f"{path}: rule {rule.id!r}: duplicate rule id, already defined in "
-                    f"{rule_files[rule.id]}"
+                    f"{path}: rule {rule.id!r}: duplicate rule id, already defined in {rule_files[rule.id]}"
                 )
             rule_files[rule.id] = path
         suites.append(suite)
@@ -209,9 +206,7 @@ def _parse_rule(raw: Any, index: int, suite: str, path: Path) -> tuple[Rule | No
 
     severity = raw.get("severity")
     if severity is not None and severity not in SEVERITIES:
-        errors.append(
-            f"{label}: severity {severity!r} is not one of {', '.join(SEVERITIES)}"
-        )
+        errors.append(f"{label}: severity {severity!r} is not one of {', '.join(SEVERITIES)}")
     tolerance = raw.get("tolerance")
     if tolerance is not None and (
         isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0
@@ -277,10 +272,7 @@ def _rewrite_placeholders(query: str, tolerance: float, *, table: str, final: bo
 
 def _wrap(inner: str, table: str) -> str:
     # The newline before ")" keeps a trailing "-- comment" in the rule from eating it.
-    return (
-        f"with {RULE_TABLE_CTE} as (select * from {table})\n"
-        f"select * from (\n{inner}\n) as rule_findings"
-    )
+    return f"with {RULE_TABLE_CTE} as (select * from {table})\nselect * from (\n{inner}\n) as rule_findings"
 
 
 def _sql_number(value: float) -> str:

@@ -22,7 +22,7 @@ class Scale:
     midpoint: float
 
     @classmethod
-    def of(cls, frames: dict[str, pd.DataFrame]) -> "Scale":
+    def of(cls, frames: dict[str, pd.DataFrame]) -> Scale:
         scores = frames["descriptors"].point_score
         bands = frames["bands"]
         return cls(int(scores.min()), int(scores.max()), float(bands.loc[bands.is_above_midpoint, "lower_bound"].min()))
@@ -79,92 +79,133 @@ def practice_pages(frames: dict[str, pd.DataFrame], appendix_file: str, scale: S
             )
             for q in questions.itertuples()
         ]
-        pages.append(PracticePage(
-            practice_code=practice.practice_code,
-            practice_name=practice.practice_name,
-            practice_order=int(practice.practice_order),
-            question_count=int(practice.question_count),
-            overview=[
-                above_midpoint_figure(practice, questions, appendix_file, scale),
-                leaders_frontline_figure(practice, questions, appendix_file, scale),
-            ],
-            questions=sections,
-        ))
+        pages.append(
+            PracticePage(
+                practice_code=practice.practice_code,
+                practice_name=practice.practice_name,
+                practice_order=int(practice.practice_order),
+                question_count=int(practice.question_count),
+                overview=[
+                    above_midpoint_figure(practice, questions, appendix_file, scale),
+                    leaders_frontline_figure(practice, questions, appendix_file, scale),
+                ],
+                questions=sections,
+            )
+        )
     return pages
 
 
 def above_midpoint_figure(practice: Any, questions: pd.DataFrame, appendix_file: str, scale: Scale) -> Figure:
     data = questions.sort_values(["trusts_above_midpoint_pct", "question_id"], ascending=[False, True])
-    data = pd.DataFrame({
-        "question": data.question_id.map(q_label),
-        "question_text": data.question_text,
-        "trusts_above_midpoint_pct": data.trusts_above_midpoint_pct,
-    })
+    data = pd.DataFrame(
+        {
+            "question": data.question_id.map(q_label),
+            "question_text": data.question_text,
+            "trusts_above_midpoint_pct": data.trusts_above_midpoint_pct,
+        }
+    )
     best, worst = data.iloc[0], data.iloc[-1]
     trusts = int((questions.responding_trusts + questions.trusts_missing).max())
     return Figure(
         id=f"{practice.practice_code}-above-midpoint",
-        title=(f"{practice.practice_name}: {best.question} has the largest share of trusts at or above the "
-               f"midpoint ({best.trusts_above_midpoint_pct:g}%), {worst.question} the smallest "
-               f"({worst.trusts_above_midpoint_pct:g}%)"),
-        subtitle=(f"Share of responding Children's Trusts (of {trusts}) whose mean score on the question is "
-                  f"{scale.midpoint:.1f} or higher on the {scale.text} scale, per question, sorted; per cent, recomputed from the band counts. "
-                  f"{plural(len(data), 'question')}."),
+        title=(
+            f"{practice.practice_name}: {best.question} has the largest share of trusts at or above the "
+            f"midpoint ({best.trusts_above_midpoint_pct:g}%), {worst.question} the smallest "
+            f"({worst.trusts_above_midpoint_pct:g}%)"
+        ),
+        subtitle=(
+            f"Share of responding Children's Trusts (of {trusts}) whose mean score on the question is "
+            f"{scale.midpoint:.1f} or higher on the {scale.text} scale, per question, sorted; per cent, recomputed from the band counts. "
+            f"{plural(len(data), 'question')}."
+        ),
         source=f"Computed from the mean-score band tables of the appendix ({appendix_file}), "
-               f"{line_span(questions.source_line)}.",
+        f"{line_span(questions.source_line)}.",
         data=data,
-        labels={"question": "Question", "question_text": "Wording",
-                "trusts_above_midpoint_pct": "Trusts at or above the midpoint (%)"},
-        chart=charts.hbar(data, "question", "trusts_above_midpoint_pct", "Question",
-                          "Trusts at or above the midpoint (%)", value_format=".2f"),
+        labels={
+            "question": "Question",
+            "question_text": "Wording",
+            "trusts_above_midpoint_pct": "Trusts at or above the midpoint (%)",
+        },
+        chart=charts.hbar(
+            data,
+            "question",
+            "trusts_above_midpoint_pct",
+            "Question",
+            "Trusts at or above the midpoint (%)",
+            value_format=".2f",
+        ),
     )
 
 
 def leaders_frontline_figure(practice: Any, questions: pd.DataFrame, appendix_file: str, scale: Scale) -> Figure:
-    data = pd.DataFrame({
-        "question": questions.question_id.map(q_label),
-        "avg_score_leaders_managers_published": questions.avg_score_leaders_managers_published,
-        "avg_score_frontline_published": questions.avg_score_frontline_published,
-    })
+    data = pd.DataFrame(
+        {
+            "question": questions.question_id.map(q_label),
+            "avg_score_leaders_managers_published": questions.avg_score_leaders_managers_published,
+            "avg_score_frontline_published": questions.avg_score_frontline_published,
+        }
+    )
     both = data.dropna()
     higher = int((both.avg_score_frontline_published > both.avg_score_leaders_managers_published).sum())
     long = data.melt(id_vars="question", var_name="audience", value_name="average").dropna()
-    long["audience"] = long.audience.map({
-        "avg_score_leaders_managers_published": AUDIENCES["leaders_managers"],
-        "avg_score_frontline_published": AUDIENCES["frontline"],
-    })
+    long["audience"] = long.audience.map(
+        {
+            "avg_score_leaders_managers_published": AUDIENCES["leaders_managers"],
+            "avg_score_frontline_published": AUDIENCES["frontline"],
+        }
+    )
     return Figure(
         id=f"{practice.practice_code}-leaders-frontline",
-        title=(f"{practice.practice_name}: front line staff give the higher average on {higher} of "
-               f"{plural(len(both), 'question')}"),
-        subtitle=(f"Published average point score ({scale.text}, 'don't know' and 'not applicable' excluded) of leaders "
-                  "and managers and of front line staff, per question. The first and last question of each "
-                  "practice were put to leaders and managers only."),
+        title=(
+            f"{practice.practice_name}: front line staff give the higher average on {higher} of "
+            f"{plural(len(both), 'question')}"
+        ),
+        subtitle=(
+            f"Published average point score ({scale.text}, 'don't know' and 'not applicable' excluded) of leaders "
+            "and managers and of front line staff, per question. The first and last question of each "
+            "practice were put to leaders and managers only."
+        ),
         source=f"Average point scores printed under each response table of the appendix ({appendix_file}).",
         data=data,
-        labels={"question": "Question",
-                "avg_score_leaders_managers_published": "Leaders and managers, published average",
-                "avg_score_frontline_published": "Front line staff, published average"},
-        chart=charts.dot_comparison(long, "question", "average", "audience", "Question",
-                                    f"Average point score ({scale.text})", list(AUDIENCES.values()),
-                                    domain=(scale.low, scale.high)),
+        labels={
+            "question": "Question",
+            "avg_score_leaders_managers_published": "Leaders and managers, published average",
+            "avg_score_frontline_published": "Front line staff, published average",
+        },
+        chart=charts.dot_comparison(
+            long,
+            "question",
+            "average",
+            "audience",
+            "Question",
+            f"Average point score ({scale.text})",
+            list(AUDIENCES.values()),
+            domain=(scale.low, scale.high),
+        ),
     )
 
 
 def bands_figure(q: Any, bands: pd.DataFrame, appendix_file: str, scale: Scale) -> Figure:
     rows = bands[bands.question_id == q.question_id]
-    data = pd.concat([
-        pd.DataFrame({"band": rows.band_label, "trusts": rows.trusts.astype(int)}),
-        pd.DataFrame({"band": ["No response (missing)"], "trusts": [int(q.trusts_missing)]}),
-    ], ignore_index=True)
+    data = pd.concat(
+        [
+            pd.DataFrame({"band": rows.band_label, "trusts": rows.trusts.astype(int)}),
+            pd.DataFrame({"band": ["No response (missing)"], "trusts": [int(q.trusts_missing)]}),
+        ],
+        ignore_index=True,
+    )
     total = int(data.trusts.sum())
     return Figure(
         id=f"q{int(q.question_id):02d}-bands",
-        title=(f"{q_label(q.question_id)}: {int(q.trusts_above_midpoint)} of {total} trusts have a mean score at "
-               f"or above the midpoint"),
-        subtitle=(f"Children's Trusts by band of their mean score on the question ({scale.text} scale; the bands "
-                  f"from {scale.midpoint:.1f} up are at or above the midpoint), and trusts that did not respond; "
-                  f"n = {total} trusts."),
+        title=(
+            f"{q_label(q.question_id)}: {int(q.trusts_above_midpoint)} of {total} trusts have a mean score at "
+            f"or above the midpoint"
+        ),
+        subtitle=(
+            f"Children's Trusts by band of their mean score on the question ({scale.text} scale; the bands "
+            f"from {scale.midpoint:.1f} up are at or above the midpoint), and trusts that did not respond; "
+            f"n = {total} trusts."
+        ),
         source=f"Redrawn from the band table of {q_label(q.question_id)}, {line_span(rows.source_line)} of {appendix_file}.",
         data=data,
         labels={"band": "Band of mean score", "trusts": "Trusts"},
@@ -174,32 +215,51 @@ def bands_figure(q: Any, bands: pd.DataFrame, appendix_file: str, scale: Scale) 
 
 def responses_figure(q: Any, responses: pd.DataFrame, appendix_file: str) -> Figure:
     rows = responses[responses.question_id == q.question_id]
-    data = pd.DataFrame({
-        "response": rows.response_label,
-        "leaders_managers_responses": rows.leaders_managers_responses.astype(int),
-        "frontline_responses": rows.frontline_responses.astype(int),
-    })
-    long = pd.concat([
-        pd.DataFrame({"response": data.response, "audience": AUDIENCES["leaders_managers"],
-                      "responses": data.leaders_managers_responses}),
-        pd.DataFrame({"response": data.response, "audience": AUDIENCES["frontline"],
-                      "responses": data.frontline_responses}),
-    ], ignore_index=True)
+    data = pd.DataFrame(
+        {
+            "response": rows.response_label,
+            "leaders_managers_responses": rows.leaders_managers_responses.astype(int),
+            "frontline_responses": rows.frontline_responses.astype(int),
+        }
+    )
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "response": data.response,
+                    "audience": AUDIENCES["leaders_managers"],
+                    "responses": data.leaders_managers_responses,
+                }
+            ),
+            pd.DataFrame(
+                {"response": data.response, "audience": AUDIENCES["frontline"], "responses": data.frontline_responses}
+            ),
+        ],
+        ignore_index=True,
+    )
     lm, fl = int(data.leaders_managers_responses.sum()), int(data.frontline_responses.sum())
     top_lm = data.response[data.leaders_managers_responses.idxmax()]
     top_fl = data.response[data.frontline_responses.idxmax()]
     return Figure(
         id=f"q{int(q.question_id):02d}-responses",
-        title=(f"{q_label(q.question_id)}: the most common answer was {_answer(top_lm)} among leaders and managers "
-               f"and {_answer(top_fl)} among front line staff"),
-        subtitle=(f"Responses by answer, by audience; number of responses; n = {lm:,} from leaders and managers, "
-                  f"{fl:,} from front line staff."),
+        title=(
+            f"{q_label(q.question_id)}: the most common answer was {_answer(top_lm)} among leaders and managers "
+            f"and {_answer(top_fl)} among front line staff"
+        ),
+        subtitle=(
+            f"Responses by answer, by audience; number of responses; n = {lm:,} from leaders and managers, "
+            f"{fl:,} from front line staff."
+        ),
         source=f"Redrawn from the response table of {q_label(q.question_id)}, {line_span(rows.source_line)} of {appendix_file}.",
         data=data,
-        labels={"response": "Answer", "leaders_managers_responses": "Leaders and managers",
-                "frontline_responses": "Front line staff"},
-        chart=charts.faceted_hbar(long, "response", "responses", "audience", "Answer", "Responses",
-                                  list(AUDIENCES.values())),
+        labels={
+            "response": "Answer",
+            "leaders_managers_responses": "Leaders and managers",
+            "frontline_responses": "Front line staff",
+        },
+        chart=charts.faceted_hbar(
+            long, "response", "responses", "audience", "Answer", "Responses", list(AUDIENCES.values())
+        ),
     )
 
 
@@ -209,27 +269,36 @@ def _answer(label: str) -> str:
 
 def averages_figure(q: Any, average_lines: pd.DataFrame, appendix_file: str, scale: Scale) -> Figure:
     audiences = {"leaders_managers": "Leaders and managers", "frontline": "Front line staff", "total": "All"}
-    data = pd.DataFrame({
-        "audience": list(audiences.values()),
-        "avg_score_published": [getattr(q, f"avg_score_{a}_published") for a in audiences],
-        "avg_score_recomputed": [getattr(q, f"avg_score_{a}") for a in audiences],
-    })
+    data = pd.DataFrame(
+        {
+            "audience": list(audiences.values()),
+            "avg_score_published": [getattr(q, f"avg_score_{a}_published") for a in audiences],
+            "avg_score_recomputed": [getattr(q, f"avg_score_{a}") for a in audiences],
+        }
+    )
     compared = data.dropna()
     gap = (compared.avg_score_published - compared.avg_score_recomputed).abs().max()
-    agree = bool((gap <= 0.005 + 1e-9)) if len(compared) else False
+    agree = bool(gap <= 0.005 + 1e-9) if len(compared) else False
     line = average_lines.loc[average_lines.question_id == q.question_id, "source_line"]
-    title = (f"{q_label(q.question_id)}: the published averages agree with the response counts to 2 decimal places"
-             if agree else
-             f"{q_label(q.question_id)}: a published average differs from the response counts by up to {gap:.4f}")
+    title = (
+        f"{q_label(q.question_id)}: the published averages agree with the response counts to 2 decimal places"
+        if agree
+        else f"{q_label(q.question_id)}: a published average differs from the response counts by up to {gap:.4f}"
+    )
     return Figure(
         id=f"q{int(q.question_id):02d}-averages",
         title=title,
-        subtitle=(f"Average point score ({scale.text}; 'don't know' and 'not applicable' excluded) by audience: as "
-                  "printed (2 decimal places) and recomputed from the response counts (4 decimal places)."),
+        subtitle=(
+            f"Average point score ({scale.text}; 'don't know' and 'not applicable' excluded) by audience: as "
+            "printed (2 decimal places) and recomputed from the response counts (4 decimal places)."
+        ),
         source=f"Printed averages on {line_span(line)} of {appendix_file}; recomputed from the response table.",
         data=data,
-        labels={"audience": "Audience", "avg_score_published": "Published average",
-                "avg_score_recomputed": "Recomputed average"},
+        labels={
+            "audience": "Audience",
+            "avg_score_published": "Published average",
+            "avg_score_recomputed": "Recomputed average",
+        },
         # three pairs of numbers that agree to the second decimal read better as a table than as
         # overlapping dots: this figure has no chart
         chart=None,

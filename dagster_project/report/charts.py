@@ -9,10 +9,10 @@ Titles live in the page (the figure's heading), not in the SVG.
 from __future__ import annotations
 
 import hashlib
-from importlib import metadata
 import json
 import os
 import re
+from importlib import metadata
 from pathlib import Path
 
 import altair as alt
@@ -30,8 +30,10 @@ RENDERER_VERSION = (alt.__version__, metadata.version("vl-convert-python"))
 
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(font=FONT).configure_view(stroke=None).configure_axis(
-        labelFontSize=11, titleFontSize=11, labelLimit=260
+    return (
+        chart.configure(font=FONT)
+        .configure_view(stroke=None)
+        .configure_axis(labelFontSize=11, titleFontSize=11, labelLimit=260)
     )
 
 
@@ -40,8 +42,15 @@ def _count_axis(value_format: str) -> alt.Axis:
     return alt.Axis(tickMinStep=1, format=",d") if value_format.endswith("d") else alt.Axis()
 
 
-def hbar(data: pd.DataFrame, category: str, value: str, category_title: str, value_title: str,
-         value_format: str = ",d", sort: list[str] | None = None) -> alt.TopLevelMixin:
+def hbar(
+    data: pd.DataFrame,
+    category: str,
+    value: str,
+    category_title: str,
+    value_title: str,
+    value_format: str = ",d",
+    sort: list[str] | None = None,
+) -> alt.TopLevelMixin:
     """Horizontal bars, one per category (in the given order), each labelled with its value."""
     order = sort if sort is not None else list(data[category])
     base = alt.Chart(data).encode(
@@ -55,8 +64,16 @@ def hbar(data: pd.DataFrame, category: str, value: str, category_title: str, val
     return _config((bars + labels).properties(width=WIDTH, height=alt.Step(BAR_STEP)))
 
 
-def faceted_hbar(data: pd.DataFrame, category: str, value: str, facet: str, category_title: str,
-                 value_title: str, facet_order: list[str], value_format: str = ",d") -> alt.TopLevelMixin:
+def faceted_hbar(
+    data: pd.DataFrame,
+    category: str,
+    value: str,
+    facet: str,
+    category_title: str,
+    value_title: str,
+    facet_order: list[str],
+    value_format: str = ",d",
+) -> alt.TopLevelMixin:
     """Side-by-side panels of horizontal bars, one panel per value of `facet` (named in its header)."""
     order = list(dict.fromkeys(data[category]))
     base = alt.Chart().encode(
@@ -70,14 +87,23 @@ def faceted_hbar(data: pd.DataFrame, category: str, value: str, facet: str, cate
         ),
         data=data,
     ).properties(width=WIDTH // 2 - 20, height=alt.Step(BAR_STEP))
-    return _config(layered.facet(
-        column=alt.Column(f"{facet}:N", sort=facet_order, title=None, header=alt.Header(labelFontSize=12))
-    ))
+    return _config(
+        layered.facet(
+            column=alt.Column(f"{facet}:N", sort=facet_order, title=None, header=alt.Header(labelFontSize=12))
+        )
+    )
 
 
-def dot_comparison(data: pd.DataFrame, category: str, value: str, series: str, category_title: str,
-                   value_title: str, series_order: list[str],
-                   domain: tuple[float, float] | None = None) -> alt.TopLevelMixin:
+def dot_comparison(
+    data: pd.DataFrame,
+    category: str,
+    value: str,
+    series: str,
+    category_title: str,
+    value_title: str,
+    series_order: list[str],
+    domain: tuple[float, float] | None = None,
+) -> alt.TopLevelMixin:
     """Dots per category, one per series, told apart by shape and colour (legend at the top).
     The dots carry no value labels (they would overlap); the figure's table has the values."""
     order = list(dict.fromkeys(data[category]))
@@ -86,25 +112,43 @@ def dot_comparison(data: pd.DataFrame, category: str, value: str, series: str, c
         y=alt.Y(f"{category}:N", sort=order, title=category_title),
         x=alt.X(f"{value}:Q", title=value_title, scale=scale),
     )
-    rule = alt.Chart(data).mark_rule(color="#999999").encode(
-        y=alt.Y(f"{category}:N", sort=order),
-        x=alt.X(f"min({value}):Q"),
-        x2=alt.X2(f"max({value})"),
+    rule = (
+        alt.Chart(data)
+        .mark_rule(color="#999999")
+        .encode(
+            y=alt.Y(f"{category}:N", sort=order),
+            x=alt.X(f"min({value}):Q"),
+            x2=alt.X2(f"max({value})"),
+        )
     )
     legend = alt.Legend(orient="top", title=None, symbolSize=90, labelLimit=400, labelFontSize=11)
     dots = base.mark_point(filled=True, size=70, opacity=0.9).encode(
-        shape=alt.Shape(f"{series}:N", sort=series_order,
-                        scale=alt.Scale(domain=series_order, range=list(SERIES_SHAPES[: len(series_order)])),
-                        legend=legend),
-        color=alt.Color(f"{series}:N", sort=series_order,
-                        scale=alt.Scale(domain=series_order, range=list(SERIES_COLOURS[: len(series_order)])),
-                        legend=legend),
+        shape=alt.Shape(
+            f"{series}:N",
+            sort=series_order,
+            scale=alt.Scale(domain=series_order, range=list(SERIES_SHAPES[: len(series_order)])),
+            legend=legend,
+        ),
+        color=alt.Color(
+            f"{series}:N",
+            sort=series_order,
+            scale=alt.Scale(domain=series_order, range=list(SERIES_COLOURS[: len(series_order)])),
+            legend=legend,
+        ),
     )
     return _config((rule + dots).properties(width=WIDTH, height=alt.Step(BAR_STEP + 2)))
 
 
-def low_mid_high(data: pd.DataFrame, category: str, low: str, mid: str, high: str, category_title: str,
-                 value_title: str, value_format: str = ".0f") -> alt.TopLevelMixin:
+def low_mid_high(
+    data: pd.DataFrame,
+    category: str,
+    low: str,
+    mid: str,
+    high: str,
+    category_title: str,
+    value_title: str,
+    value_format: str = ".0f",
+) -> alt.TopLevelMixin:
     """A line from lowest to highest per category, ticks at both ends and a labelled dot at the middle value."""
     order = list(data[category])
     y = alt.Y(f"{category}:N", sort=order, title=category_title)
@@ -123,8 +167,17 @@ def low_mid_high(data: pd.DataFrame, category: str, low: str, mid: str, high: st
     return _config((span + ends + middle + label).properties(width=WIDTH, height=alt.Step(BAR_STEP + 10)))
 
 
-def grid(data: pd.DataFrame, column: str, row: str, value: str, label: str, column_title: str,
-         row_title: str, column_order: list[str], row_order: list[str]) -> alt.TopLevelMixin:
+def grid(
+    data: pd.DataFrame,
+    column: str,
+    row: str,
+    value: str,
+    label: str,
+    column_title: str,
+    row_title: str,
+    column_order: list[str],
+    row_order: list[str],
+) -> alt.TopLevelMixin:
     """A row x column grid of cells shaded by `value` and labelled with `label` (text in every cell)."""
     base = alt.Chart(data).encode(
         x=alt.X(f"{column}:N", sort=column_order, title=column_title, axis=alt.Axis(orient="top", labelAngle=0)),

@@ -66,9 +66,7 @@ def _size(n_bytes: int) -> str:
 def _with_svg_label(svg: str, figure_id: str) -> str:
     # The chart is one image to assistive technology, named by the figure's headline and
     # subtitle; its numbers are readable in the table that follows it.
-    return svg.replace(
-        "<svg ", f'<svg role="img" aria-labelledby="{figure_id}-title {figure_id}-subtitle" ', 1
-    )
+    return svg.replace("<svg ", f'<svg role="img" aria-labelledby="{figure_id}-title {figure_id}-subtitle" ', 1)
 
 
 def _prepare(figure: Figure, data_dir: Path, renderer: charts.SvgRenderer) -> dict:
@@ -79,9 +77,15 @@ def _prepare(figure: Figure, data_dir: Path, renderer: charts.SvgRenderer) -> di
     if figure.chart is not None:
         figure.svg = _with_svg_label(renderer.svg(figure.chart, figure.id), figure.id)
     return {
-        "id": figure.id, "title": figure.title, "subtitle": figure.subtitle, "source": figure.source,
-        "svg": figure.svg, "csv_name": figure.csv_name, "csv_size": _size(len(text.encode("utf-8"))),
-        "headings": [figure.labels[c] for c in header], "rows": rows,
+        "id": figure.id,
+        "title": figure.title,
+        "subtitle": figure.subtitle,
+        "source": figure.source,
+        "svg": figure.svg,
+        "csv_name": figure.csv_name,
+        "csv_size": _size(len(text.encode("utf-8"))),
+        "headings": [figure.labels[c] for c in header],
+        "rows": rows,
     }
 
 
@@ -100,7 +104,7 @@ def render_site(frames: dict[str, pd.DataFrame], out_dir: Path, svg_cache: Path 
     data_dir.mkdir()
     prepare = functools.partial(_prepare, data_dir=data_dir, renderer=renderer)
     log = frames["publish_log"].iloc[0]
-    documents = dict(zip(frames["documents"].document, frames["documents"].source_document))
+    documents = dict(zip(frames["documents"].document, frames["documents"].source_document, strict=False))
     scale = Scale.of(frames)
     practices = practice_pages(frames, documents["appendix"], scale)
     sections = devon_sections(frames, documents["devon"])
@@ -108,10 +112,22 @@ def render_site(frames: dict[str, pd.DataFrame], out_dir: Path, svg_cache: Path 
     claims = frames.get("claims")
 
     nav = [Link("index.html", "Home")]
-    nav += [Link(f"appendix-{p.practice_code}.html", p.practice_name,
-                 f"national appendix, {sum(f.chart is not None for f in p.figures)} figures") for p in practices]
+    nav += [
+        Link(
+            f"appendix-{p.practice_code}.html",
+            p.practice_name,
+            f"national appendix, {sum(f.chart is not None for f in p.figures)} figures",
+        )
+        for p in practices
+    ]
     nav += [Link("devon.html", "Devon", f"{sum(len(s.figures) for s in sections)} figures")]
-    nav += [Link("findings.html", "Findings", f"{len(findings)} contradictions inside the reports, each with its printed line")]
+    nav += [
+        Link(
+            "findings.html",
+            "Findings",
+            f"{len(findings)} contradictions inside the reports, each with its printed line",
+        )
+    ]
     if claims is not None:
         nav += [Link("claims.html", "What the text says", f"{len(claims)} claims of the reports' text, checked")]
     common = {
@@ -133,15 +149,24 @@ def render_site(frames: dict[str, pd.DataFrame], out_dir: Path, svg_cache: Path 
             "overview": [prepare(f) for f in page.overview],
             "questions": [{**q.__dict__, "figures": [prepare(f) for f in q.figures]} for q in page.questions],
         }
-        write(f"appendix-{page.practice_code}.html", "practice.html.j2",
-              f"National appendix: {page.practice_name}", page=page_view, scale=scale,
-              appendix_file=documents["appendix"])
+        write(
+            f"appendix-{page.practice_code}.html",
+            "practice.html.j2",
+            f"National appendix: {page.practice_name}",
+            page=page_view,
+            scale=scale,
+            appendix_file=documents["appendix"],
+        )
 
     devon_view = [{"heading": s.heading, "figures": [prepare(f) for f in s.figures]} for s in sections]
     write("devon.html", "devon.html.j2", "Devon: integrated working progress, September 2009", sections=devon_view)
 
-    write("findings.html", "findings.html.j2", "Findings: where the reports contradict themselves",
-          findings=[_finding_view(f, documents) for f in findings.itertuples()])
+    write(
+        "findings.html",
+        "findings.html.j2",
+        "Findings: where the reports contradict themselves",
+        findings=[_finding_view(f, documents) for f in findings.itertuples()],
+    )
 
     if claims is not None:
         write("claims.html", "claims.html.j2", "What the text says", **_claims_view(claims))
@@ -154,10 +179,20 @@ def render_site(frames: dict[str, pd.DataFrame], out_dir: Path, svg_cache: Path 
         "failed_warn": int(summary.loc[summary.severity == "warn", "failed"].sum()),
         "findings": len(findings),
     }
-    write("index.html", "home.html.j2", "Integrated working in children's services: the figures, checked",
-          documents=documents, checks=checks, check_rows=summary.to_dict("records"), page_links=nav[1:],
-          appendix={"trusts": int((questions.responding_trusts + questions.trusts_missing).max()),
-                    "questions": len(questions), "practices": len(practices)})
+    write(
+        "index.html",
+        "home.html.j2",
+        "Integrated working in children's services: the figures, checked",
+        documents=documents,
+        checks=checks,
+        check_rows=summary.to_dict("records"),
+        page_links=nav[1:],
+        appendix={
+            "trusts": int((questions.responding_trusts + questions.trusts_missing).max()),
+            "questions": len(questions),
+            "practices": len(practices),
+        },
+    )
     (out_dir / "report.css").write_text((TEMPLATES / "report.css").read_text(encoding="utf-8"), encoding="utf-8")
     renderer.prune()
     return RenderedSite(
@@ -188,11 +223,19 @@ def _claims_view(claims: pd.DataFrame) -> dict:
     for document, by_document in claims.groupby("document", sort=True):
         sections = []
         for section, rows in by_document.groupby("section", sort=False):
-            sections.append({"section": section, "claims": [
-                {**row._asdict(), "verdict_label": VERDICTS.get(row.verdict, row.verdict),
-                 "evidence": _evidence(row.evidence)}
-                for row in rows.sort_values(["source_line", "claim_id"]).itertuples()
-            ]})
+            sections.append(
+                {
+                    "section": section,
+                    "claims": [
+                        {
+                            **row._asdict(),
+                            "verdict_label": VERDICTS.get(row.verdict, row.verdict),
+                            "evidence": _evidence(row.evidence),
+                        }
+                        for row in rows.sort_values(["source_line", "claim_id"]).itertuples()
+                    ],
+                }
+            )
         sections.sort(key=lambda s: min(c["source_line"] for c in s["claims"]))
         documents.append({"document": document, "name": DOCUMENT_NAMES.get(document, document), "sections": sections})
     counts = claims.verdict.value_counts()

@@ -142,10 +142,13 @@ CLAIMS_QUERY = """
 
 
 def has_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()[0] > 0
+    return (
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def read_report_data(published_db: str | Path) -> dict[str, pd.DataFrame]:

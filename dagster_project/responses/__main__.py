@@ -1,6 +1,6 @@
 """CLI: write SYNTHETIC respondent-level collections that reproduce the published appendix tables.
 
-    python -m dagster_project.responses --collections 3 --seed 7 --out .data/responses
+python -m dagster_project.responses --collections 3 --seed 7 --out .data/responses
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project.responses", description=__doc__.splitlines()[0])
     parser.add_argument("--collections", type=int, default=1, help="how many collections to write (default 1)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-    parser.add_argument("--out", type=Path, default=cfg.responses_dir, help=f"folder to write to (default {cfg.responses_dir})")
+    parser.add_argument(
+        "--out", type=Path, default=cfg.responses_dir, help=f"folder to write to (default {cfg.responses_dir})"
+    )
     parser.add_argument("--raw", type=Path, default=cfg.raw_dir, help="raw/ folder holding the published tables")
     args = parser.parse_args(argv)
     if args.collections < 1:
@@ -27,8 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     written = generate_collections(args.raw, args.out, args.collections, args.seed)
     for c in written:
         print(f"{c.path}: {c.answers} answers from {c.respondents} respondents, SYNTHETIC ({c.seconds:.2f} s)")
-    print(f"{len(written)} synthetic collections, {sum(c.answers for c in written)} answers "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{len(written)} synthetic collections, {sum(c.answers for c in written)} answers "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     return 0
 
 

@@ -149,11 +149,19 @@ def _swap_into_bounds(question: int, x: np.ndarray, lo: np.ndarray, hi: np.ndarr
             b = int(np.argmax(preference))
             s = int(np.flatnonzero(has_pair[b])[0])  # index of the lower score of the pair
             if raising:
-                x[a, s] -= 1; x[a, s + d] += 1; x[b, s + d] -= 1; x[b, s] += 1
-                sums[a] += d; sums[b] -= d
+                x[a, s] -= 1
+                x[a, s + d] += 1
+                x[b, s + d] -= 1
+                x[b, s] += 1
+                sums[a] += d
+                sums[b] -= d
             else:
-                x[a, s + d] -= 1; x[a, s] += 1; x[b, s] -= 1; x[b, s + d] += 1
-                sums[a] -= d; sums[b] += d
+                x[a, s + d] -= 1
+                x[a, s] += 1
+                x[b, s] -= 1
+                x[b, s + d] += 1
+                sums[a] -= d
+                sums[b] += d
             break
         else:
             raise AllocationError(f"question {question}: no swap brings trust {a + 1}'s mean into its band")

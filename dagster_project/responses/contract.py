@@ -39,12 +39,34 @@ class ContractColumn:
 
 
 COLUMNS: tuple[ContractColumn, ...] = (
-    ContractColumn("collection", "VARCHAR", "Id of the collection the answer belongs to; equals the file name without its suffix. Synthetic collections start with `synthetic-`.", "the file's name"),
-    ContractColumn("trust_code", "VARCHAR", "The respondent's Children's Trust, T001-T150. The report does not name the 150 trusts, so codes are positional.", "`T001` to `T150`"),
-    ContractColumn("respondent_id", "BIGINT", "The person who answered, unique within the collection; one trust and one audience per respondent.", "at least 1"),
-    ContractColumn("audience", "VARCHAR", "The respondent's audience.", "one of " + ", ".join(f"`{a}`" for a in AUDIENCES)),
+    ContractColumn(
+        "collection",
+        "VARCHAR",
+        "Id of the collection the answer belongs to; equals the file name without its suffix. Synthetic collections start with `synthetic-`.",
+        "the file's name",
+    ),
+    ContractColumn(
+        "trust_code",
+        "VARCHAR",
+        "The respondent's Children's Trust, T001-T150. The report does not name the 150 trusts, so codes are positional.",
+        "`T001` to `T150`",
+    ),
+    ContractColumn(
+        "respondent_id",
+        "BIGINT",
+        "The person who answered, unique within the collection; one trust and one audience per respondent.",
+        "at least 1",
+    ),
+    ContractColumn(
+        "audience", "VARCHAR", "The respondent's audience.", "one of " + ", ".join(f"`{a}`" for a in AUDIENCES)
+    ),
     ContractColumn("question_id", "INTEGER", "Question answered (1-59, as in the appendix).", "1 to 59"),
-    ContractColumn("answer", "VARCHAR", "The answer: a score 1-5, not applicable or don't know (the appendix's response codes).", "one of " + ", ".join(f"`{a}`" for a in ANSWERS)),
+    ContractColumn(
+        "answer",
+        "VARCHAR",
+        "The answer: a score 1-5, not applicable or don't know (the appendix's response codes).",
+        "one of " + ", ".join(f"`{a}`" for a in ANSWERS),
+    ),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 
@@ -112,9 +134,13 @@ def collection_files(folder: Path) -> dict[str, Path]:
         if path.suffix not in FILE_SUFFIXES or not path.is_file():
             continue
         if not COLLECTION_ID.fullmatch(path.stem):
-            raise ResponseFileError(path, None, None, f"file name is not a collection id (pattern {COLLECTION_ID.pattern})")
+            raise ResponseFileError(
+                path, None, None, f"file name is not a collection id (pattern {COLLECTION_ID.pattern})"
+            )
         if path.stem in found:
-            raise ResponseFileError(path, None, None, f"collection {path.stem} also has the file {found[path.stem].name}")
+            raise ResponseFileError(
+                path, None, None, f"collection {path.stem} also has the file {found[path.stem].name}"
+            )
         found[path.stem] = path
     return found
 
@@ -135,14 +161,16 @@ def _columns(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
     """Column names and types of the file, in its order (types are VARCHAR for a CSV)."""
     try:
         if path.suffix == ".parquet":
-            return dict(con.execute(
-                "select column_name, column_type from (describe select * from read_parquet(?))", [str(path)]
-            ).fetchall())
+            return dict(
+                con.execute(
+                    "select column_name, column_type from (describe select * from read_parquet(?))", [str(path)]
+                ).fetchall()
+            )
     except duckdb.Error as exc:
         raise ResponseFileError(path, None, None, f"not a readable Parquet file ({exc})") from None
     with open(path, encoding="utf-8", errors="replace") as handle:
         header = handle.readline().rstrip("\n")
-    return {name: "VARCHAR" for name in header.split(",")} if header else {}
+    return dict.fromkeys(header.split(","), "VARCHAR") if header else {}
 
 
 def stage_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -> None:
@@ -153,10 +181,14 @@ def stage_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -
     names = list(types)
     missing = [c for c in COLUMN_NAMES if c not in names]
     if missing:
-        raise ResponseFileError(path, None, missing[0], f"missing column; expected the columns {', '.join(COLUMN_NAMES)}")
+        raise ResponseFileError(
+            path, None, missing[0], f"missing column; expected the columns {', '.join(COLUMN_NAMES)}"
+        )
     extra = [c for c in names if c not in COLUMN_NAMES]
     if extra:
-        raise ResponseFileError(path, None, extra[0], f"unexpected column; expected the columns {', '.join(COLUMN_NAMES)}")
+        raise ResponseFileError(
+            path, None, extra[0], f"unexpected column; expected the columns {', '.join(COLUMN_NAMES)}"
+        )
     if path.suffix == ".parquet" and names == list(COLUMN_NAMES) and all(types[c.name] == c.type for c in COLUMNS):
         shutil.copyfile(path, staged)  # already the contract's columns and types: keep the bytes
         return
@@ -164,12 +196,16 @@ def stage_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -
         source = "read_parquet(?)"
     else:
         varchar = ", ".join(f"'{c}': 'VARCHAR'" for c in names)
-        source = (f"read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-                  f"columns = {{{varchar}}})")
+        source = (
+            f"read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+            f"columns = {{{varchar}}})"
+        )
     typed = ", ".join(f"try_cast({c.name} as {c.type}) as {c.name}" for c in COLUMNS)
     try:
         # insertion order is kept (DuckDB's default), so row n of `staged` is row n of `path`
-        con.execute(f"copy (select {typed} from {source}) to '{staged}' (format parquet, compression zstd)", [str(path)])
+        con.execute(
+            f"copy (select {typed} from {source}) to '{staged}' (format parquet, compression zstd)", [str(path)]
+        )
     except duckdb.Error as exc:
         raise ResponseFileError(path, None, None, f"not readable as the contract's columns ({exc})") from None
 
@@ -187,15 +223,29 @@ def check_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -
     """Check every value of the staged rows of `path` in one pass (grouped by respondent)."""
     collection = path.stem
     checks = [
-        ("collection", f"collection is distinct from '{collection}'", f"the collection id {collection!r} (the file's name)"),
-        ("trust_code", f"trust_code is null or trust_code not in {_sql_list(TRUST_CODES)}", "a trust code T001 to T150"),
-        ("respondent_id", "respondent_id is null or respondent_id < 1", "a respondent id, a whole number of at least 1"),
+        (
+            "collection",
+            f"collection is distinct from '{collection}'",
+            f"the collection id {collection!r} (the file's name)",
+        ),
+        (
+            "trust_code",
+            f"trust_code is null or trust_code not in {_sql_list(TRUST_CODES)}",
+            "a trust code T001 to T150",
+        ),
+        (
+            "respondent_id",
+            "respondent_id is null or respondent_id < 1",
+            "a respondent id, a whole number of at least 1",
+        ),
         ("audience", f"audience is null or audience not in {_sql_list(AUDIENCES)}", "one of " + ", ".join(AUDIENCES)),
         ("question_id", "question_id is null or question_id not between 1 and 59", "a question number 1 to 59"),
         ("answer", f"answer is null or answer not in {_sql_list(ANSWERS)}", "one of " + ", ".join(ANSWERS)),
     ]
     first_bad = ", ".join(f"min(first_bad_{name}) as {name}" for name, _, _ in checks)
-    per_respondent = ", ".join(f"min(row) filter (where {condition}) as first_bad_{name}" for name, condition, _ in checks)
+    per_respondent = ", ".join(
+        f"min(row) filter (where {condition}) as first_bad_{name}" for name, condition, _ in checks
+    )
     # one pass: per respondent, the first row of each kind of bad value, and whether the
     # respondent repeats a question (question_id < 64: its questions fit one 64-bit mask) or
     # changes trust or audience
@@ -213,10 +263,12 @@ def check_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -
     respondents, rows, bad_rows, repeats, movers = found[0], found[1] or 0, found[2:-2], found[-2], found[-1]
     if rows == 0:
         raise ResponseFileError(path, 1, None, "no answers in the file")
-    bad = [(row, name, expected) for (name, _, expected), row in zip(checks, bad_rows) if row is not None]
+    bad = [(row, name, expected) for (name, _, expected), row in zip(checks, bad_rows, strict=False) if row is not None]
     if bad:
         row, name, expected = min(bad)
-        raise ResponseFileError(path, row, name, f"expected {expected}, found {_original_value(con, path, name, row)!r}")
+        raise ResponseFileError(
+            path, row, name, f"expected {expected}, found {_original_value(con, path, name, row)!r}"
+        )
     answers = f"(select *, file_row_number + 1 as row from read_parquet('{staged}', file_row_number = true))"
     if repeats:
         row, respondent, question, first = con.execute(
@@ -227,7 +279,10 @@ def check_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -
             " where row <> first_row order by row limit 1"
         ).fetchone()
         raise ResponseFileError(
-            path, row, "question_id", f"respondent {respondent} answers question {question} twice (first on row {first})"
+            path,
+            row,
+            "question_id",
+            f"respondent {respondent} answers question {question} twice (first on row {first})",
         )
     if movers:
         row, column, value, expected, first = con.execute(
@@ -241,7 +296,10 @@ def check_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -
             "where t.trust_code <> f.trust_code or t.audience <> f.audience order by t.row limit 1"
         ).fetchone()
         raise ResponseFileError(
-            path, row, column, f"a respondent keeps one {column}: expected {expected!r} as on row {first}, found {value!r}"
+            path,
+            row,
+            column,
+            f"a respondent keeps one {column}: expected {expected!r} as on row {first}, found {value!r}",
         )
     return LoadedCollection(collection, path, int(rows), int(respondents), file_sha256(path))
 

@@ -81,13 +81,15 @@ def generate_answers(questions: list[PublishedQuestion], rng: np.random.Generato
     offset = (rng.random(starts.size) * size[starts]).astype(np.int64)
     slot = (position + np.repeat(offset, np.diff(np.r_[starts, group.size]))) % size
     question_ids = np.array([q.question_id for q in questions])
-    return pd.DataFrame({
-        "trust": t_idx.astype(np.int16),
-        "respondent_id": (first_id[t_idx, a_idx] + slot).astype(np.int64),
-        "audience": a_idx.astype(np.int8),
-        "question_id": question_ids[q_idx].astype(np.int32),
-        "answer": k_idx.astype(np.int8),
-    })
+    return pd.DataFrame(
+        {
+            "trust": t_idx.astype(np.int16),
+            "respondent_id": (first_id[t_idx, a_idx] + slot).astype(np.int64),
+            "audience": a_idx.astype(np.int8),
+            "question_id": question_ids[q_idx].astype(np.int32),
+            "answer": k_idx.astype(np.int8),
+        }
+    )
 
 
 def write_collection(answers: pd.DataFrame, collection: str, seed: int, path: Path) -> None:
@@ -110,7 +112,9 @@ def write_collection(answers: pd.DataFrame, collection: str, seed: int, path: Pa
     os.replace(tmp, path)
 
 
-def generate_collections(raw_dir: Path, out_dir: Path, collections: int = 1, seed: int = DEFAULT_SEED) -> list[GeneratedCollection]:
+def generate_collections(
+    raw_dir: Path, out_dir: Path, collections: int = 1, seed: int = DEFAULT_SEED
+) -> list[GeneratedCollection]:
     """Write `collections` synthetic collections into `out_dir`, each consistent with the
     published tables on its own."""
     questions = read_published(raw_dir)
@@ -122,7 +126,9 @@ def generate_collections(raw_dir: Path, out_dir: Path, collections: int = 1, see
         name = collection_id(seed, number)
         path = Path(out_dir) / f"{name}.parquet"
         write_collection(answers, name, seed, path)
-        written.append(GeneratedCollection(
-            name, path, len(answers), int(answers["respondent_id"].nunique()), time.perf_counter() - started
-        ))
+        written.append(
+            GeneratedCollection(
+                name, path, len(answers), int(answers["respondent_id"].nunique()), time.perf_counter() - started
+            )
+        )
     return written

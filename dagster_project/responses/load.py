@@ -62,8 +62,16 @@ def load_collection(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, sto
             con.execute(f"delete from {COLLECTIONS_TABLE} where collection = ?", [loaded.collection])
             con.execute(
                 f"insert into {COLLECTIONS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [loaded.collection, path.name, loaded.sha256, loaded.rows, loaded.respondents,
-                 loaded.is_synthetic, utc_now(), run_id],
+                [
+                    loaded.collection,
+                    path.name,
+                    loaded.sha256,
+                    loaded.rows,
+                    loaded.respondents,
+                    loaded.is_synthetic,
+                    utc_now(),
+                    run_id,
+                ],
             )
             os.replace(staged, store / f"{loaded.collection}.parquet")
             con.execute("commit")

@@ -52,8 +52,7 @@ def plan(instance: dg.DagsterInstance, raw_dir: Path, responses_dir: Path, build
     stale = set(loaded) - set(files)
     store = store_dir(build_db)
     changed = {
-        k for k, path in files.items()
-        if loaded.get(k) != file_sha256(path) or not (store / f"{k}.parquet").exists()
+        k for k, path in files.items() if loaded.get(k) != file_sha256(path) or not (store / f"{k}.parquet").exists()
     }
     order = instance.get_dynamic_partitions(name)
     to_load = [k for k in order if k in changed]

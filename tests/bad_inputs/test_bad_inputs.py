@@ -25,7 +25,7 @@ TABLE_BY_FILE = {t.relpath: t for t in TABLES}
 
 def edited(data: bytes, relpath: str, edit: dict) -> bytes:
     """The file's bytes with one edit of cases.yml applied."""
-    (op, arg), = edit.items()
+    ((op, arg),) = edit.items()
     if op == "prepend_bytes":
         return bytes.fromhex(arg) + data
     if op == "crlf":

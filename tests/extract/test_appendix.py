@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -121,7 +122,7 @@ def test_each_question_belongs_to_the_practice_whose_range_holds_it(tables: Tabl
 )
 def test_each_question_has_its_full_set_of_rows(tables: Tables, table: str, per_question: int) -> None:
     counts = Counter(row["question_id"] for row in tables[table])
-    assert counts == {qid: per_question for qid in range(1, 60)}
+    assert counts == dict.fromkeys(range(1, 60), per_question)
 
 
 def test_rows_are_in_document_order(tables: Tables) -> None:
@@ -137,7 +138,9 @@ def test_leaders_only_marks_exactly_the_first_and_last_question_of_each_practice
 def test_leaders_only_questions_are_exactly_those_with_two_missing_trusts(tables: Tables) -> None:
     # The document explains that two trusts supplied no leaders and managers.
     two_missing = {
-        r["question_id"] for r in tables["mean_score_bands"] if r["cell_code"] == "missing_responses" and r["trusts"] == 2
+        r["question_id"]
+        for r in tables["mean_score_bands"]
+        if r["cell_code"] == "missing_responses" and r["trusts"] == 2
     }
     assert two_missing == LEADERS_ONLY
 
@@ -168,7 +171,10 @@ def test_q1_title_descriptors_bands_responses_and_averages(tables: Tables) -> No
     q = _question(tables, 1)
     assert q["question_text"].startswith("Have you defined how multi agency working can enhance services")
     assert q["source_line"] == 32
-    assert _descriptor(tables, 1, 1)["descriptor_text"] == "Multi agency working has developed in an ad hoc and reactive way"
+    assert (
+        _descriptor(tables, 1, 1)["descriptor_text"]
+        == "Multi agency working has developed in an ad hoc and reactive way"
+    )
     assert _descriptor(tables, 1, 1)["source_line"] == 35
     assert _band(tables, 1, "total_above_midpoint") == (139, 94, 41)
     assert _band(tables, 1, "missing_responses") == (2, 1, 41)
@@ -179,7 +185,9 @@ def test_q1_title_descriptors_bands_responses_and_averages(tables: Tables) -> No
 def test_q3_title_printed_after_its_descriptors_is_attributed_correctly(tables: Tables) -> None:
     assert _question(tables, 3)["source_line"] == 85
     assert _descriptor(tables, 3, 1)["source_line"] == 81
-    assert _descriptor(tables, 3, 1)["descriptor_text"].startswith("Agencies don't seek the input of vulnerable children")
+    assert _descriptor(tables, 3, 1)["descriptor_text"].startswith(
+        "Agencies don't seek the input of vulnerable children"
+    )
     assert _descriptor(tables, 2, 5)["descriptor_text"].startswith("I am involved and consulted early")
 
 
@@ -229,7 +237,9 @@ def test_q8_and_q9_garbled_band_headers_do_not_shift_the_cells(tables: Tables) -
 def test_q12_title_after_descriptors(tables: Tables) -> None:
     assert _question(tables, 12)["source_line"] == 304
     assert _question(tables, 12)["question_text"] == "Do leaders and managers support and promote multi agency working?"
-    assert _descriptor(tables, 12, 1)["descriptor_text"] == "Leaders focus primarily on the workings of their own agency"
+    assert (
+        _descriptor(tables, 12, 1)["descriptor_text"] == "Leaders focus primarily on the workings of their own agency"
+    )
     assert _band(tables, 12, "from_3_2_to_3_5") == (67, 45, 308)
 
 
@@ -389,9 +399,7 @@ def test_a_badly_grouped_thousands_separator_fails(tmp_path: Path, appendix_path
     _assert_fails_at(path, 143, "16,78")
 
 
-def test_a_missing_average_point_score_line_fails_where_it_was_expected(
-    tmp_path: Path, appendix_path: Path
-) -> None:
+def test_a_missing_average_point_score_line_fails_where_it_was_expected(tmp_path: Path, appendix_path: Path) -> None:
     path = _altered(tmp_path, appendix_path, _blank_lines(150))
     _assert_fails_at(path, 150, "Average point score")
 
@@ -406,9 +414,7 @@ def test_a_duplicated_question_number_fails_at_the_second_title(tmp_path: Path, 
     _assert_fails_at(path, 227, "expected question 9, found question 8")
 
 
-def test_a_question_without_its_band_table_fails_at_its_response_table(
-    tmp_path: Path, appendix_path: Path
-) -> None:
+def test_a_question_without_its_band_table_fails_at_its_response_table(tmp_path: Path, appendix_path: Path) -> None:
     path = _altered(tmp_path, appendix_path, _blank_lines(135, 136, 137))
     _assert_fails_at(path, 142, "question 5", "band table")
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -72,7 +73,13 @@ def test_table_keys_are_unique(tables: Rows) -> None:
 
 def test_there_are_seven_services_in_template_column_order(tables: Rows) -> None:
     assert [r["service_name"] for r in tables["services"]] == [
-        "Police", "PCT", "Connexions", "YOT 1", "YOT 2", "Children's Centre", "Social Care",
+        "Police",
+        "PCT",
+        "Connexions",
+        "YOT 1",
+        "YOT 2",
+        "Children's Centre",
+        "Social Care",
     ]
     assert [r["service_order"] for r in tables["services"]] == list(range(1, 8))
 
@@ -122,7 +129,9 @@ def test_part_three_has_six_pathways_for_three_areas(tables: Rows) -> None:
 def test_section_one_question_seven_sub_items_are_in_printed_order(tables: Rows) -> None:
     subs = [r for r in tables["template_items"] if r["item_code"].startswith("s1_q07_")]
     assert [r["sub_item_text"] for r in subs][:3] == [
-        "Practitioners now act earlier", "Services are more responsive", "Services are more appropriate",
+        "Practitioners now act earlier",
+        "Services are more responsive",
+        "Services are more appropriate",
     ]
     assert _one(subs, item_code="s1_q07_a")["source_line"] == 141
     assert _one(subs, item_code="s1_q07_i")["item_kind"] == "free_text"
@@ -159,15 +168,24 @@ def test_broken_header_at_lines_405_to_408_still_yields_social_care_marks(tables
 
 def test_wrapped_free_text_answers_are_joined_per_column(tables: Rows) -> None:
     # Lines 126 and 128: Section One Q5 answers wrap onto a second line.
-    assert _one(tables["template_free_text"], item_code="s1_q05", service_code="police")["answer_text"] == "Youth Intervention Officers"
-    assert _one(tables["template_free_text"], item_code="s1_q05", service_code="childrens_centre")["answer_text"] == "Children's Centre, Pre School, Childminders"
+    assert (
+        _one(tables["template_free_text"], item_code="s1_q05", service_code="police")["answer_text"]
+        == "Youth Intervention Officers"
+    )
+    assert (
+        _one(tables["template_free_text"], item_code="s1_q05", service_code="childrens_centre")["answer_text"]
+        == "Children's Centre, Pre School, Childminders"
+    )
 
 
 def test_header_fragment_centre_is_not_an_answer(tables: Rows) -> None:
     # Line 457: 'Centre' in the Children's Centre column completes the header 'Children's' of line 454.
     row = _one(tables["template_free_text"], item_code="s4_q06", service_code="childrens_centre")
     assert row["answer_text"] is None
-    assert _one(tables["template_free_text"], item_code="s4_q06", service_code="police")["answer_text"] == "Willingness to share not being frightened"
+    assert (
+        _one(tables["template_free_text"], item_code="s4_q06", service_code="police")["answer_text"]
+        == "Willingness to share not being frightened"
+    )
 
 
 def test_describe_this_row_is_free_text_of_its_choice_question(tables: Rows) -> None:
@@ -185,7 +203,10 @@ def test_comment_under_section_four_question_two_is_kept(tables: Rows) -> None:
 def test_fig14_okehampton_row_is_exact(tables: Rows) -> None:
     row = _one(tables["cluster_cafs"], cluster_name="Okehampton & Tavistock")
     assert (row["cafs"], row["population_0_19"], row["cafs_per_1000_published"], row["source_line"]) == (
-        109, 10656, Decimal("10.23"), 858,
+        109,
+        10656,
+        Decimal("10.23"),
+        858,
     )
 
 
@@ -197,11 +218,26 @@ def test_fig14_total_keeps_na_rate_as_null_with_text(tables: Rows) -> None:
 
 def test_fig15_exeter_row_keeps_printed_decimals(tables: Rows) -> None:
     row = _one(tables["idaci_predictions"], scenario_total=867, cluster_name="Exeter")
-    assert (row["idaci_share_pct_published"], row["predicted_cafs_published"], row["actual_cafs"], row["difference_published"]) == (
-        Decimal("27.53"), Decimal("238.69"), 97, Decimal("-141.69"),
+    assert (
+        row["idaci_share_pct_published"],
+        row["predicted_cafs_published"],
+        row["actual_cafs"],
+        row["difference_published"],
+    ) == (
+        Decimal("27.53"),
+        Decimal("238.69"),
+        97,
+        Decimal("-141.69"),
     )
     assert row["source_line"] == 876
-    assert str(_one(tables["idaci_predictions"], scenario_total=867, cluster_name="Barnstaple")["idaci_share_pct_published"]) == "8.40"
+    assert (
+        str(
+            _one(tables["idaci_predictions"], scenario_total=867, cluster_name="Barnstaple")[
+                "idaci_share_pct_published"
+            ]
+        )
+        == "8.40"
+    )
 
 
 def test_fig16_total_row_prints_5000_without_decimals(tables: Rows) -> None:
@@ -212,7 +248,12 @@ def test_fig16_total_row_prints_5000_without_decimals(tables: Rows) -> None:
 
 def test_fig17_honiton_scores_and_no_data_rows(tables: Rows) -> None:
     row = _one(tables["qa_scores"], cluster_name="Honiton/Axe Valley")
-    assert (row["lowest_pct_published"], row["highest_pct_published"], row["average_pct_published"], row["source_line"]) == (89, 97, 85, 944)
+    assert (
+        row["lowest_pct_published"],
+        row["highest_pct_published"],
+        row["average_pct_published"],
+        row["source_line"],
+    ) == (89, 97, 85, 944)
     bideford = _one(tables["qa_scores"], cluster_name="Bideford")
     assert bideford["has_data"] is False and bideford["average_pct_published"] is None
     assert sum(r["has_data"] for r in tables["qa_scores"]) == 8
@@ -229,15 +270,30 @@ def test_caf_review_outcomes_are_the_three_printed_percentages(tables: Rows) -> 
 
 def test_parent_satisfaction_is_22_of_23_at_95_5(tables: Rows) -> None:
     row = _one(tables["parent_feedback"], measure="satisfied")
-    assert (row["numerator"], row["denominator"], row["pct_published"], row["source_line"]) == (22, 23, Decimal("95.5"), 704)
+    assert (row["numerator"], row["denominator"], row["pct_published"], row["source_line"]) == (
+        22,
+        23,
+        Decimal("95.5"),
+        704,
+    )
     assert _one(tables["parent_feedback"], measure="issues_improved")["numerator"] == 14
 
 
 def test_review_comments_keep_printed_and_repaired_scores(tables: Rows) -> None:
     first = _one(tables["review_comments"], review_order=1, respondent="parent_carer")
-    assert (first["month_ia"], first["age"], first["score_value"], first["source_line"]) == ("Apr-08", 9, Decimal("3.5"), 689)
+    assert (first["month_ia"], first["age"], first["score_value"], first["source_line"]) == (
+        "Apr-08",
+        9,
+        Decimal("3.5"),
+        689,
+    )
     last = _one(tables["review_comments"], review_order=6, respondent="parent_carer")
-    assert (last["score_printed"], last["score_text"], last["score_value"], last["source_line"]) == ("Completel y", "Completely", None, 695)
+    assert (last["score_printed"], last["score_text"], last["score_value"], last["source_line"]) == (
+        "Completel y",
+        "Completely",
+        None,
+        695,
+    )
     assert _one(tables["review_comments"], review_order=4, respondent="child")["score_text"] == "n/a"
 
 
@@ -360,7 +416,7 @@ def test_missing_fig17_fails_at_the_next_section(devon_path: Path, tmp_path: Pat
 
     path = _write_altered(devon_path, tmp_path, drop_fig17)
     # The contents list (line 663) also names Section 8; the heading that bounds Fig 17 is the last one.
-    section8 = max(i for i, l in enumerate(read_lines(path)) if l.startswith("Section 8 AXS03")) + 1
+    section8 = max(i for i, line in enumerate(read_lines(path)) if line.startswith("Section 8 AXS03")) + 1
     assert _error_line(path) == section8
 
 

@@ -25,14 +25,24 @@ def question_value(warehouse, column: str, question_id: int):
 
 
 def band_row(warehouse, question_id: int, band_code: str) -> dict:
-    columns = ["trusts", "trusts_pct", "trusts_pct_published", "cumulative_trusts", "is_above_midpoint",
-               "lower_bound", "upper_bound", "band_label", "band_order", "source_line"]
+    columns = [
+        "trusts",
+        "trusts_pct",
+        "trusts_pct_published",
+        "cumulative_trusts",
+        "is_above_midpoint",
+        "lower_bound",
+        "upper_bound",
+        "band_label",
+        "band_order",
+        "source_line",
+    ]
     rows = warehouse.query(
         f"select {', '.join(columns)} from marts.band where question_id = ? and band_code = ?",
         [question_id, band_code],
     )
     assert len(rows) == 1, f"expected one band row, got {rows}"
-    return dict(zip(columns, rows[0]))
+    return dict(zip(columns, rows[0], strict=False))
 
 
 def practice_value(warehouse, column: str, practice_code: str):

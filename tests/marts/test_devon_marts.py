@@ -37,10 +37,13 @@ def test_yot_1_scores_0_8_on_the_share_of_practitioners_trained_for_caf(warehous
     # line 111 "76-99%" has its 1 in the 4th service column (YOT 1). The scale runs upward
     # (None, 1-25%, 26-50%, 51-75%, 76-99%, All): 6 points, 76-99% is rank 5;
     # maturity = (5 - 1) / (6 - 1) = 0.8
-    row = one_row(warehouse, """
+    row = one_row(
+        warehouse,
+        """
         select option_text, answer_status, scale_rank, scale_points, maturity_score
         from marts.sector where service_code = 'yot_1' and item_code = 's1_q03'
-    """)
+    """,
+    )
     assert row[:4] == ("76-99%", "single", 5, 6)
     assert float(row[4]) == approx(0.8)
 
@@ -50,10 +53,13 @@ def test_social_care_scores_one_third_on_confidence_with_dont_know_off_the_scale
     # first: Very confident, Confident, Don't know, Not very confident, Not at all confident.
     # Without "Don't know" the scale has 4 points; ranked from the least mature end:
     # Not at all = 1, Not very = 2, Confident = 3, Very = 4 -> maturity (2 - 1) / (4 - 1) = 0.3333
-    row = one_row(warehouse, """
+    row = one_row(
+        warehouse,
+        """
         select option_text, scale_direction, scale_rank, scale_points, maturity_score
         from marts.sector where service_code = 'social_care' and item_code = 's4_q04_a'
-    """)
+    """,
+    )
     assert row[:4] == ("Not very confident", "best_first", 2, 4)
     assert float(row[4]) == approx(1 / 3)
 
@@ -62,11 +68,14 @@ def test_social_care_split_willingness_answer_is_kept_with_its_words(warehouse):
     # lines 442 and 444: Social Care wrote "Managers" against "Willing" and "Practitioners"
     # against "Not very willing" - no single option, so no single maturity score; the span:
     # Willing is rank 3 of 4 -> (3 - 1) / 3 = 0.6667, Not very willing rank 2 -> 1 / 3 = 0.3333
-    row = one_row(warehouse, """
+    row = one_row(
+        warehouse,
+        """
         select answer_status, option_text, split_answer_text, maturity_score,
                maturity_score_low, maturity_score_high
         from marts.sector where service_code = 'social_care' and item_code = 's4_q04_b'
-    """)
+    """,
+    )
     status, option_text, split_text, maturity, low, high = row
     assert (status, option_text, maturity) == ("split", None, None)
     assert split_text == "Willing: Managers | Not very willing: Practitioners"
@@ -77,20 +86,26 @@ def test_social_care_split_willingness_answer_is_kept_with_its_words(warehouse):
 def test_childrens_centre_two_marks_on_caf_implementation_are_a_multiple_answer(warehouse):
     # lines 97-98: the 6th column (Children's Centre) holds a 1 on both "We have successfully
     # implemented ..." and "We have begun to implement ..." - two marks, no single option
-    row = one_row(warehouse, """
+    row = one_row(
+        warehouse,
+        """
         select answer_status, marked_option_count, option_order, maturity_score
         from marts.sector where service_code = 'childrens_centre' and item_code = 's1_q02'
-    """)
+    """,
+    )
     assert row == ("multiple", 2, None, None)
 
 
 def test_dont_know_answer_has_no_rank_on_the_scale(warehouse):
     # line 491 "Don't know" has 1s in the 5th (YOT 2) and 6th columns; the agreements scale is
     # "in place" / "no agreements" (2 points), Don't know is off it
-    row = one_row(warehouse, """
+    row = one_row(
+        warehouse,
+        """
         select option_text, is_off_scale, scale_rank, scale_points, maturity_score
         from marts.sector where service_code = 'yot_2' and item_code = 's4_q10'
-    """)
+    """,
+    )
     assert row == ("Don't know", True, None, 2, None)
 
 
@@ -104,10 +119,13 @@ def test_social_care_answered_six_of_thirteen_caf_items_with_mean_maturity_0_436
     # maturity: Q1 rank 2 of 3 -> 0.5; Q2 rank 2 of 5 -> 0.25; Q3 rank 2 of 6 -> 0.2;
     # Q6 rank 3 of 3 -> 1; Q7e, Q7f rank 2 of 4 -> 1/3 each
     # mean = (0.5 + 0.25 + 0.2 + 1 + 1/3 + 1/3) / 6 = 2.61667 / 6 = 0.43611
-    row = one_row(warehouse, """
+    row = one_row(
+        warehouse,
+        """
         select choice_items, items_answered, items_unanswered, items_split, mean_maturity_score
         from marts.sector_section_summary where service_code = 'social_care' and section_no = 1
-    """)
+    """,
+    )
     assert row[:4] == (13, 6, 7, 0)
     assert float(row[4]) == approx(0.4361)
 
@@ -116,10 +134,13 @@ def test_social_care_information_sharing_summary_counts_its_split_answer(warehou
     # Section Four, Social Care column: Q1 (398), Q2 (409), Q3 (422), Q4 confidence (435),
     # Q8a (471), Q8b (478) single marks; Q4 willingness split in words (442/444); Q10 empty
     # (489-491) -> 8 items, 7 answered of which 1 split, 1 unanswered
-    row = one_row(warehouse, """
+    row = one_row(
+        warehouse,
+        """
         select choice_items, items_answered, items_split, items_unanswered
         from marts.sector_section_summary where service_code = 'social_care' and section_no = 4
-    """)
+    """,
+    )
     assert row == (8, 7, 1, 1)
 
 
@@ -134,10 +155,13 @@ def test_cluster_mart_lists_the_17_clusters_without_the_total_row(warehouse):
 
 def test_okehampton_and_tavistock_cafs_per_1000_is_10_23(warehouse):
     # line 858: 109 CAFs, 10656 children aged 0-19 -> 109 / 10656 x 1000 = 10.2290 (printed 10.23)
-    cafs_per_1000, published = one_row(warehouse, """
+    cafs_per_1000, published = one_row(
+        warehouse,
+        """
         select cafs_per_1000, cafs_per_1000_published
         from marts.cluster where cluster_name = 'Okehampton & Tavistock'
-    """)
+    """,
+    )
     assert round(float(cafs_per_1000), 2) == 10.23
     assert float(cafs_per_1000) == pytest.approx(109 / 10656 * 1000, abs=0.0001)
     assert float(published) == 10.23
@@ -146,11 +170,14 @@ def test_okehampton_and_tavistock_cafs_per_1000_is_10_23(warehouse):
 def test_honiton_fig17_spelling_resolves_to_its_fig14_row_with_its_qa_scores(warehouse):
     # Fig 17 line 944 prints "Honiton/Axe Valley 89% 97% 85%"; Fig 14 line 854 prints
     # "Honiton & Axe Valley 33 8033 4.11"
-    row = one_row(warehouse, """
+    row = one_row(
+        warehouse,
+        """
         select cluster_name, cluster_name_fig17, cafs, population_0_19, has_qa_data,
                qa_lowest_pct, qa_highest_pct, qa_average_pct, source_line_fig14, source_line_fig17
         from marts.cluster where cluster_name_fig17 = 'Honiton/Axe Valley'
-    """)
+    """,
+    )
     assert row[:5] == ("Honiton & Axe Valley", "Honiton/Axe Valley", 33, 8033, True)
     assert [float(v) for v in row[5:8]] == [89, 97, 85]
     assert row[8:] == (854, 944)
@@ -159,38 +186,47 @@ def test_honiton_fig17_spelling_resolves_to_its_fig14_row_with_its_qa_scores(war
 def test_exeter_predicted_cafs_in_the_867_scenario(warehouse):
     # line 876: share 27.53% of 867 -> 27.53 x 867 / 100 = 23868.51 / 100 = 238.6851
     # (printed 238.69); difference 97 - 238.6851 = -141.6851 (printed -141.69)
-    row = one_row(warehouse, """
+    row = one_row(
+        warehouse,
+        """
         select predicted_cafs_867, predicted_cafs_867_published, difference_867, difference_867_published
         from marts.cluster where cluster_name = 'Exeter'
-    """)
+    """,
+    )
     assert [float(v) for v in row] == [approx(238.6851), 238.69, approx(-141.6851), -141.69]
 
 
 def test_exeter_recomputed_5000_prediction_differs_from_the_printed_one(warehouse):
     # line 902: 27.53 x 5000 / 100 = 1376.50, printed 1376.53 (the report used an unrounded
     # share); difference 97 - 1376.50 = -1279.50, printed -1279.53
-    row = one_row(warehouse, """
+    row = one_row(
+        warehouse,
+        """
         select predicted_cafs_5000, predicted_cafs_5000_published, difference_5000, difference_5000_published
         from marts.cluster where cluster_name = 'Exeter'
-    """)
+    """,
+    )
     assert [float(v) for v in row] == [approx(1376.5), 1376.53, approx(-1279.5), -1279.53]
 
 
 def test_no_data_cluster_has_null_qa_scores(warehouse):
     # Fig 17 line 950 "Teign Valley & Dartmoor  No Data No Data No Data" is Fig 14's
     # "Teign Valley & South Dartmoor" (line 860)
-    row = one_row(warehouse, """
+    row = one_row(
+        warehouse,
+        """
         select cluster_name_fig17, has_qa_data, qa_lowest_pct, qa_highest_pct, qa_average_pct, rank_qa_average
         from marts.cluster where cluster_name = 'Teign Valley & South Dartmoor'
-    """)
+    """,
+    )
     assert row == ("Teign Valley & Dartmoor", False, None, None, None, None)
 
 
 def test_dawlish_and_teignmouth_has_the_highest_cafs_per_1000(warehouse):
     # Fig 14: 120 / 8063 x 1000 = 14.88, above Tiverton 83 / 6215 x 1000 = 13.35 and every other row
-    assert warehouse.query(
-        "select cluster_name from marts.cluster where rank_cafs_per_1000 = 1"
-    ) == [("Dawlish & Teignmouth",)]
+    assert warehouse.query("select cluster_name from marts.cluster where rank_cafs_per_1000 = 1") == [
+        ("Dawlish & Teignmouth",)
+    ]
 
 
 def test_every_printed_cluster_spelling_has_an_alias(warehouse):
@@ -214,10 +250,13 @@ def test_outcome_has_seven_measures(warehouse):
 
 def test_parent_satisfaction_is_recomputed_from_22_of_23(warehouse):
     # line 704: "95.5% (22/23)" -> 22 / 23 x 100 = 95.6522; published - recomputed = -0.1522
-    row = one_row(warehouse, """
+    row = one_row(
+        warehouse,
+        """
         select numerator, denominator, pct, pct_published, pct_difference, source_line
         from marts.outcome where source = 'parent_self_report' and measure = 'satisfied'
-    """)
+    """,
+    )
     numerator, denominator, pct, published, difference, line = row
     assert (numerator, denominator, line) == (22, 23, 704)
     assert float(pct) == approx(22 / 23 * 100)
@@ -227,10 +266,13 @@ def test_parent_satisfaction_is_recomputed_from_22_of_23(warehouse):
 
 def test_parent_confidence_is_printed_a_little_above_its_ratio(warehouse):
     # line 724: "90.5% (19/21)" -> 19 / 21 x 100 = 90.4762; 90.5 - 90.4762 = +0.0238
-    pct, difference = one_row(warehouse, """
+    pct, difference = one_row(
+        warehouse,
+        """
         select pct, pct_difference from marts.outcome
         where source = 'parent_self_report' and measure = 'confidence_increased'
-    """)
+    """,
+    )
     assert float(pct) == approx(19 / 21 * 100)
     assert float(difference) == approx(0.0238)
 

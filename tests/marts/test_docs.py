@@ -15,17 +15,39 @@ def test_dbt_docs_generate_describes_every_mart_column(warehouse, tmp_path):
     dbt = Path(sys.executable).parent / "dbt"
     project = settings().dbt_project_dir
     result = subprocess.run(
-        [str(dbt), "docs", "generate", "--project-dir", str(project), "--profiles-dir", str(project),
-         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
-        env={**os.environ, "IW_BUILD_DB": str(warehouse.build_db)}, capture_output=True, text=True, timeout=300,
+        [
+            str(dbt),
+            "docs",
+            "generate",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        env={**os.environ, "IW_BUILD_DB": str(warehouse.build_db)},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:]
     catalog = json.loads((tmp_path / "target" / "catalog.json").read_text())
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "marts"]
     assert {n["name"] for n in marts} == {
-        "question", "band", "practice", "sector", "sector_section_summary", "cluster", "outcome",
-        "answer_count_from_responses", "question_from_responses", "band_from_responses",
+        "question",
+        "band",
+        "practice",
+        "sector",
+        "sector_section_summary",
+        "cluster",
+        "outcome",
+        "answer_count_from_responses",
+        "question_from_responses",
+        "band_from_responses",
     }
     for node in marts:
         built = {c.lower() for c in catalog["nodes"][node["unique_id"]]["columns"]}

@@ -37,7 +37,6 @@ import yaml
 
 from dagster_project.config import settings
 from dagster_project.run_liveness import WORKER_TAG, Worker
-
 from tests.conftest import pipeline_env
 
 SEED = 2009
@@ -84,7 +83,11 @@ class Story:
 def start_make_run(env: dict[str, str], *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "dagster_project.materialize", *args],
-        cwd=settings().project_root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=settings().project_root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -106,7 +109,11 @@ def start_daemon(env: dict[str, str], log: Path) -> subprocess.Popen:
     # its own session: killing the group takes the daemon, its code server and run workers, as a reboot would
     return subprocess.Popen(
         [str(Path(sys.executable).parent / "dagster-daemon"), "run", "-m", "dagster_project.definitions"],
-        cwd=settings().project_root, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=settings().project_root,
+        env=env,
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
@@ -114,9 +121,22 @@ def submit_run(story: Story) -> str:
     """Submit nightly_refresh to the run queue, as the schedule and the sensor do."""
     marker = {"iw/test_submission": uuid.uuid4().hex}
     subprocess.run(
-        [str(Path(sys.executable).parent / "dagster"), "job", "launch", "-m", "dagster_project.definitions",
-         "-j", "nightly_refresh", "--tags", json.dumps(marker)],
-        cwd=settings().project_root, env=story.env, check=True, capture_output=True, timeout=300,
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "job",
+            "launch",
+            "-m",
+            "dagster_project.definitions",
+            "-j",
+            "nightly_refresh",
+            "--tags",
+            json.dumps(marker),
+        ],
+        cwd=settings().project_root,
+        env=story.env,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     with story.instance() as instance:
         (run,) = instance.get_runs(dg.RunsFilter(tags=marker))
@@ -139,8 +159,9 @@ def run_status(story: Story, run_id: str) -> dg.DagsterRunStatus:
 
 def wait_until_finished(story: Story, run_id: str) -> dg.DagsterRunStatus:
     return wait_for(
-        lambda: run_status(story, run_id) if run_status(story, run_id).name in {"SUCCESS", "FAILURE", "CANCELED"}
-        else None,
+        lambda: (
+            run_status(story, run_id) if run_status(story, run_id).name in {"SUCCESS", "FAILURE", "CANCELED"} else None
+        ),
         f"run {run_id} to finish",
     )
 
@@ -223,7 +244,9 @@ def story(tmp_path_factory) -> Story:
         story.machine_killed_run = submit_run(story)
         wait_for(lambda: step_started(story, story.machine_killed_run, "dbt_models"), "the dbt step")
         story.seconds["worker killed to its run failed"] = story.failed_at(story.worker_killed_run) - killed_at
-        story.seconds["worker killed to next queued run started"] = story.started_at(story.machine_killed_run) - killed_at
+        story.seconds["worker killed to next queued run started"] = (
+            story.started_at(story.machine_killed_run) - killed_at
+        )
         time.sleep(rng.uniform(0.5, 4.0))
         os.killpg(daemon.pid, signal.SIGKILL)
         daemon.wait()
@@ -249,7 +272,11 @@ def story(tmp_path_factory) -> Story:
     threading.Timer(5.0, lock.release).start()
     result = subprocess.run(
         [sys.executable, "-m", "dagster_project.materialize", "--select", "raw/appendix__practices"],
-        cwd=settings().project_root, env=env, capture_output=True, text=True, timeout=300,
+        cwd=settings().project_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     story.make_run_stderr, story.make_run_returncode = result.stderr, result.returncode
     print("crash recovery timings (s):", {k: round(v, 1) for k, v in story.seconds.items()})

@@ -12,7 +12,6 @@ import pytest
 
 from dagster_project.build_state import file_state
 from dagster_project.config import settings
-
 from tests.conftest import pipeline_env, run_main_command
 
 
@@ -55,8 +54,9 @@ def test_an_unchanged_build_is_republished_naming_the_run_that_built_it_and_not_
 def test_a_changed_devon_file_rebuilds_only_what_it_feeds_and_publishes_it(site):
     env, _ = site
     path = Path(env["IW_RAW_DIR"]) / "devon" / "review_comments.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("want to carry on", "want to carry on!", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("want to carry on", "want to carry on!", 1), encoding="utf-8"
+    )
 
     result = run_main_command(env)
 
@@ -79,14 +79,17 @@ def test_a_changed_devon_file_rebuilds_only_what_it_feeds_and_publishes_it(site)
 def test_in_a_partial_run_the_consistency_rules_and_claims_run_after_the_build_changed(site):
     env, _ = site
     path = Path(env["IW_RAW_DIR"]) / "appendix" / "descriptors.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("reactive way", "reactive manner", 1),
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("reactive way", "reactive manner", 1), encoding="utf-8")
 
     result = run_main_command(env)
 
     assert result.returncode == 0, result.stderr[-3000:]
     with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
-        steps = [r.event_log_entry.dagster_event.step_key for r in instance.get_records_for_run(
-            run_id_of(result.stdout), of_type=dg.DagsterEventType.STEP_START).records]
+        steps = [
+            r.event_log_entry.dagster_event.step_key
+            for r in instance.get_records_for_run(
+                run_id_of(result.stdout), of_type=dg.DagsterEventType.STEP_START
+            ).records
+        ]
     assert steps.index("great_expectations_suites") > steps.index("dbt_models")
     assert steps.index("claims_register") > steps.index("dbt_models")

@@ -39,7 +39,11 @@ def started_run(instance: dg.DagsterInstance, tags: dict[str, str] | None = None
     run = instance.add_run(dg.DagsterRun(job_name="nightly_refresh", tags=tags or {}))
     instance.handle_new_event(
         dg.EventLogEntry(
-            error_info=None, level="INFO", user_message="", run_id=run.run_id, timestamp=time.time(),
+            error_info=None,
+            level="INFO",
+            user_message="",
+            run_id=run.run_id,
+            timestamp=time.time(),
             dagster_event=dg.DagsterEvent(event_type_value="PIPELINE_START", job_name="nightly_refresh"),
         )
     )

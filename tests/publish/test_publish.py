@@ -21,8 +21,13 @@ from dagster_project.publish import (
 
 def provenance(run_id: str) -> Provenance:
     return Provenance(
-        run_id=run_id, code_version="abc123", raw_files={"appendix/questions.csv": "f" * 64},
-        checks_total=3, checks_failed_error=0, checks_failed_warn=1, findings=2,
+        run_id=run_id,
+        code_version="abc123",
+        raw_files={"appendix/questions.csv": "f" * 64},
+        checks_total=3,
+        checks_failed_error=0,
+        checks_failed_warn=1,
+        findings=2,
     )
 
 
@@ -135,7 +140,9 @@ def test_a_build_changed_after_its_last_checks_is_not_publishable(tmp_path):
     record_change(con, "run-1", "dbt build")
     con.execute("create schema quality")
     con.execute("create table quality.check_results as select now()::timestamp as checked_at")
-    con.execute("update quality.check_results set checked_at = (select max(started_at) from meta.build_log) + interval 1 second")
+    con.execute(
+        "update quality.check_results set checked_at = (select max(started_at) from meta.build_log) + interval 1 second"
+    )
     assert unchecked_change(con) is None
     record_change(con, "run-2", "ingest appendix/questions.csv")
     con.execute("update meta.build_log set started_at = started_at + interval 1 hour where run_id = 'run-2'")

@@ -19,7 +19,6 @@ import pytest
 
 from dagster_project.config import settings
 from dagster_project.publish import TMP_MARKER, integrity_check
-
 from tests.conftest import pipeline_env, run_main_command
 from tests.publish.kill_harness import latest_run, run_kill_points
 
@@ -68,7 +67,9 @@ READER = textwrap.dedent(
 def start_reader(published: Path, stop: Path, mode: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", READER, str(published), str(stop), mode],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -93,7 +94,7 @@ def test_a_reader_never_errors_nor_sees_a_mix_while_the_job_republishes(site, tm
     fresh_runs = [run for run, *_ in fresh]
     assert fresh_runs[0] == old_run and fresh_runs[-1] == new_run  # reconnecting sees the new data
     assert set(fresh_runs) == {old_run, new_run}
-    assert old_run not in fresh_runs[fresh_runs.index(new_run):]  # and never the old again
+    assert old_run not in fresh_runs[fresh_runs.index(new_run) :]  # and never the old again
     assert all(questions == 59 and logged > 0 for _, questions, logged in fresh)  # every snapshot whole
 
 
@@ -135,13 +136,19 @@ def test_two_runs_started_at_once_do_not_overlap(site):
     runs = [
         subprocess.Popen(
             [sys.executable, "-m", "dagster_project.materialize", *args],
-            cwd=settings().project_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=settings().project_root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for args in commands
     ]
     outputs = [run.communicate(timeout=900) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], [err[-2000:] for _, err in outputs]
-    run_ids = [line.split("(run ")[1].rstrip(")") for out, _ in outputs for line in out.splitlines() if "succeeded" in line]
+    run_ids = [
+        line.split("(run ")[1].rstrip(")") for out, _ in outputs for line in out.splitlines() if "succeeded" in line
+    ]
     with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
         first, second = sorted(step_window(instance, run_id) for run_id in run_ids)
     assert first[1] <= second[0], f"step windows overlap: {first} {second}"

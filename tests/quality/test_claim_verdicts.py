@@ -21,7 +21,7 @@ def claims(warehouse) -> dict[str, dict]:
     with duckdb.connect(str(warehouse.published_db), read_only=True) as con:
         cursor = con.execute("select * from quality.latest_claims")
         names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+        rows = [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
     return {row["claim_id"]: {**row, "evidence": json.loads(row["evidence"])} for row in rows}
 
 
@@ -229,22 +229,37 @@ def test_quality_assessed_in_8_cluster_areas_holds(claims):
 
 def test_every_contradicted_claim_is_a_finding_with_its_source_line(warehouse, claims):
     contradicted = {(c["claim_id"], c["source_line"]) for c in claims.values() if c["verdict"] == "contradicted"}
-    rows = set(warehouse.query(
-        "select rule_id, source_line from quality.latest_findings where suite = 'claims'"))
+    rows = set(warehouse.query("select rule_id, source_line from quality.latest_findings where suite = 'claims'"))
     assert rows == contradicted
     assert ("devon.caf_outcomes.satisfied_95_5_pct", 704) in rows
     published, recomputed = warehouse.query(
         "select published_value, recomputed_value from quality.latest_findings "
-        "where rule_id = 'devon.progress_report.delivered_through_19_clusters'")[0]
+        "where rule_id = 'devon.progress_report.delivered_through_19_clusters'"
+    )[0]
     assert (published, recomputed) == (19, 17)
 
 
 def test_the_claims_table_keeps_to_its_contract(warehouse, claims):
-    columns = [row[0] for row in warehouse.query(
-        "select column_name from information_schema.columns "
-        "where table_schema = 'quality' and table_name = 'latest_claims' order by ordinal_position")]
-    assert columns == ["run_id", "claim_id", "document", "section", "source_line", "quote", "reading",
-                       "evidence", "verdict", "verdict_detail", "checked_at"]
+    columns = [
+        row[0]
+        for row in warehouse.query(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'quality' and table_name = 'latest_claims' order by ordinal_position"
+        )
+    ]
+    assert columns == [
+        "run_id",
+        "claim_id",
+        "document",
+        "section",
+        "source_line",
+        "quote",
+        "reading",
+        "evidence",
+        "verdict",
+        "verdict_detail",
+        "checked_at",
+    ]
     assert {c["verdict"] for c in claims.values()} == {"holds", "contradicted", "holds_under_reading", "not_checkable"}
     assert {c["document"] for c in claims.values()} == {"appendix", "devon"}
     assert all(c["verdict_detail"] and c["reading"] for c in claims.values())
@@ -254,12 +269,14 @@ def test_the_claims_table_keeps_to_its_contract(warehouse, claims):
 def test_the_claims_ran_as_warn_checks_that_did_not_stop_publishing(warehouse):
     # the published file holds the claims, and its publish log counts them among the warn failures
     failed_claims = warehouse.query(
-        "select count(*) from quality.latest_check_results where suite = 'claims' and not passed")[0][0]
+        "select count(*) from quality.latest_check_results where suite = 'claims' and not passed"
+    )[0][0]
     with duckdb.connect(str(warehouse.published_db), read_only=True) as con:
         warn, error = con.execute(
             "select checks_failed_warn, checks_failed_error from meta.publish_log order by published_at desc limit 1"
         ).fetchone()
         severities = con.execute(
-            "select distinct severity from quality.latest_check_results where suite = 'claims'").fetchall()
+            "select distinct severity from quality.latest_check_results where suite = 'claims'"
+        ).fetchall()
     assert failed_claims > 0 and warn >= failed_claims and error == 0
     assert severities == [("warn",)]

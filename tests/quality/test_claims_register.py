@@ -65,7 +65,9 @@ def write(tmp_path, body: str):
 
 
 def test_a_claim_without_a_verdict_rule_is_refused_by_file_and_id(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         document: appendix
         section: Test
         claims:
@@ -74,13 +76,16 @@ def test_a_claim_without_a_verdict_rule_is_refused_by_file_and_id(tmp_path):
             quote: only nine
             reading: a reading
             evidence: select 1 as x from marts.question
-    """)
+    """,
+    )
     with pytest.raises(ClaimsError, match=r"appendix_test\.yml: claim 'appendix\.test\.no_rule': needs a verdict rule"):
         load_claims_file(path)
 
 
 def test_a_lost_claim_with_a_verdict_rule_and_an_unknown_field_are_refused(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         document: appendix
         section: Test
         asset: marts.question
@@ -92,7 +97,8 @@ def test_a_lost_claim_with_a_verdict_rule_and_an_unknown_field_are_refused(tmp_p
             lost: the charts
             holds: x = 1
             verdict: holds
-    """)
+    """,
+    )
     with pytest.raises(ClaimsError) as error:
         load_claims_file(path)
     assert "takes no verdict rule" in str(error.value)
@@ -100,7 +106,9 @@ def test_a_lost_claim_with_a_verdict_rule_and_an_unknown_field_are_refused(tmp_p
 
 
 def test_an_id_of_the_other_document_is_refused(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         document: appendix
         section: Test
         claims:
@@ -110,7 +118,8 @@ def test_an_id_of_the_other_document_is_refused(tmp_path):
             reading: r
             evidence: select 1 as x from marts.question
             holds: x = 1
-    """)
+    """,
+    )
     with pytest.raises(ClaimsError, match="starting with 'appendix'"):
         load_claims_file(path)
 
@@ -174,7 +183,8 @@ def test_writing_a_run_twice_keeps_one_row_per_claim(warehouse_copy, register):
         write_claims(con, "rerun", results)
         write_claims(con, "rerun", results)
         count, distinct = con.execute(
-            "select count(*), count(distinct claim_id) from quality.claims where run_id = 'rerun'").fetchone()
+            "select count(*), count(distinct claim_id) from quality.claims where run_id = 'rerun'"
+        ).fetchone()
         latest = con.execute("select distinct run_id from quality.latest_claims").fetchall()
         verdicts = {v for (v,) in con.execute("select distinct verdict from quality.claims").fetchall()}
     assert count == distinct == len(register.claims)

@@ -89,10 +89,22 @@ def dbt_run_staging(db: Path, work_dir: Path) -> None:
     dbt_dir = settings().dbt_project_dir
     for command in (["seed"], ["run", "--select", "staging"]):
         result = subprocess.run(
-            [str(DBT), *command,
-             "--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir),
-             "--target-path", str(work_dir / "dbt_target"), "--log-path", str(work_dir / "dbt_logs")],
-            env=env, capture_output=True, text=True, timeout=300,
+            [
+                str(DBT),
+                *command,
+                "--project-dir",
+                str(dbt_dir),
+                "--profiles-dir",
+                str(dbt_dir),
+                "--target-path",
+                str(work_dir / "dbt_target"),
+                "--log-path",
+                str(work_dir / "dbt_logs"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if result.returncode != 0:
             pytest.fail(f"dbt {' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
@@ -110,9 +122,12 @@ def build_staging(raw_dir: Path, work_dir: Path) -> Path:
 
 def staging_is_views(db: Path) -> bool:
     with duckdb.connect(str(db), read_only=True) as con:
-        types = {t for (t,) in con.execute(
-            "select distinct table_type from information_schema.tables where table_schema = 'staging'"
-        ).fetchall()}
+        types = {
+            t
+            for (t,) in con.execute(
+                "select distinct table_type from information_schema.tables where table_schema = 'staging'"
+            ).fetchall()
+        }
     return types == {"VIEW"}
 
 
@@ -158,8 +173,10 @@ def run_all_suites(db: Path, docs_dir: Path, run_id: str):
     suites = staging_suites()
     started = time.perf_counter()
     results = run_suites(db, suites, docs_dir, run_id)
-    print(f"\n{sum(len(s.rules) for s in suites)} rules in {len(suites)} suites ran in "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"\n{sum(len(s.rules) for s in suites)} rules in {len(suites)} suites ran in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     return results
 
 
@@ -186,9 +203,15 @@ def test_every_rule_was_evaluated(real):
 def test_the_suites_and_their_rules_are_as_designed():
     suites = {s.name: s for s in load_suites(EXPECTATIONS)}
     assert set(suites) == {
-        "appendix_bands", "appendix_responses", "devon_clusters", "devon_idaci",
-        "devon_quality_assurance", "devon_service_template", "devon_outcomes",
-        "devon_headline_figures", RESPONSES_SUITE,
+        "appendix_bands",
+        "appendix_responses",
+        "devon_clusters",
+        "devon_idaci",
+        "devon_quality_assurance",
+        "devon_service_template",
+        "devon_outcomes",
+        "devon_headline_figures",
+        RESPONSES_SUITE,
     }
     for suite in suites.values():
         severities = {r.severity for r in suite.rules}
@@ -240,12 +263,14 @@ def test_results_of_two_suites_share_one_run_id(real, tmp_path):
     by_suite: dict[str, list] = {}
     for r in real:
         by_suite.setdefault(r.suite, []).append(r)
-    for suite, results in by_suite.items():
+    for results in by_suite.values():
         record_results(db, "dagster-run-1", results)
     record_results(db, "dagster-run-1", by_suite["devon_outcomes"])  # re-run
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*), count(distinct run_id) from quality.check_results").fetchone() == (
-            len(real), 1)
+            len(real),
+            1,
+        )
         rows = set(con.execute("select rule_id, row_key, source_line from quality.findings").fetchall())
     assert rows == EXPECTED_FINDINGS
 
@@ -272,16 +297,19 @@ def test_rounding_only_differences_are_not_findings(real):
         # Fig 16 (line 914) prints the predicted total "5000"; its rows (each to 2 dp) sum to 5000.01
         (rows_sum,) = con.execute(
             "select sum(predicted_cafs_published) from staging.stg_devon__idaci_predictions "
-            "where scenario_total = 5000 and not is_total").fetchone()
+            "where scenario_total = 5000 and not is_total"
+        ).fetchone()
         # line 905: Ilfracombe 4.48 % of 5000 = 224.00, printed 224.22 - the share was rounded
         # to 2 dp, which at 5000 CAFs moves the prediction by up to 0.25
         (ilfracombe,) = con.execute(
             "select predicted_cafs_published - idaci_share_pct_published * 50 "
-            "from staging.stg_devon__idaci_predictions where source_line = 905").fetchone()
+            "from staging.stg_devon__idaci_predictions where source_line = 905"
+        ).fetchone()
         # line 41: question 1, "84 (57%)" of the 148 responding trusts = 56.76 %
         (q1,) = con.execute(
             "select trusts_pct_published - trusts * 100.0 / 148 from staging.stg_appendix__mean_score_bands "
-            "where question_id = 1 and cell_code = 'from_3_5'").fetchone()
+            "where question_id = 1 and cell_code = 'from_3_5'"
+        ).fetchone()
     assert rows_sum == Decimal("5000.01") and abs(ilfracombe) > Decimal("0.2") and 0 < abs(q1) <= 0.5
     found = finding_keys(real)
     assert not any(line in (41, 905, 914) for _, _, line in found)

@@ -75,7 +75,8 @@ class Planter:
     # -- helpers
     def pick(self, relpath, group, where=lambda r: True):
         candidates = [
-            r for r in self.data.rows[relpath]
+            r
+            for r in self.data.rows[relpath]
             if where(r) and group(r) not in self.used and int(r["source_line"]) not in KNOWN_LINES
         ]
         assert candidates, f"no candidate row left in {relpath}"
@@ -109,27 +110,55 @@ class Planter:
         bands = "appendix/mean_score_bands.csv"
         qgroup = lambda r: ("bands", r["question_id"])  # noqa: E731
         row = self.pick(bands, qgroup, lambda r: int(r["cell_order"]) <= 6)
-        self.set(bands, row, "trusts", str(self.within(int(row["trusts"]), self.delta(2, 9), 0, 150)),
-                 "band count", "bands_plus_missing_equal_150")
+        self.set(
+            bands,
+            row,
+            "trusts",
+            str(self.within(int(row["trusts"]), self.delta(2, 9), 0, 150)),
+            "band count",
+            "bands_plus_missing_equal_150",
+        )
         row = self.pick(bands, qgroup, lambda r: r["cell_code"] == "total_above_midpoint")
-        self.set(bands, row, "trusts", str(self.within(int(row["trusts"]), self.delta(2, 9), 0, 150)),
-                 "band total above midpoint", "bands_total_above_midpoint_is_sum")
+        self.set(
+            bands,
+            row,
+            "trusts",
+            str(self.within(int(row["trusts"]), self.delta(2, 9), 0, 150)),
+            "band total above midpoint",
+            "bands_total_above_midpoint_is_sum",
+        )
         row = self.pick(bands, qgroup)
-        self.set(bands, row, "trusts_pct_published",
-                 str(self.within(int(row["trusts_pct_published"]), rng.randint(2, 9), 0, 100)),
-                 "band percentage", "bands_pct_matches_count")
+        self.set(
+            bands,
+            row,
+            "trusts_pct_published",
+            str(self.within(int(row["trusts_pct_published"]), rng.randint(2, 9), 0, 100)),
+            "band percentage",
+            "bands_pct_matches_count",
+        )
 
         # a question's responses and averages are one group: totals feed the proportions'
         # denominator and the total audience's average
         responses, averages = "appendix/responses.csv", "appendix/average_scores.csv"
         agroup = lambda r: ("appendix_question", r["question_id"])  # noqa: E731
         row = self.pick(responses, agroup)
-        self.set(responses, row, "total", str(self.within(int(row["total"]), self.delta(1, 40), 0, 10**6)),
-                 "response total", "responses_total_is_leaders_plus_frontline")
+        self.set(
+            responses,
+            row,
+            "total",
+            str(self.within(int(row["total"]), self.delta(1, 40), 0, 10**6)),
+            "response total",
+            "responses_total_is_leaders_plus_frontline",
+        )
         row = self.pick(responses, agroup)
-        self.set(responses, row, "proportion_pct_published",
-                 str(self.within(int(row["proportion_pct_published"]), rng.randint(2, 9), 0, 100)),
-                 "response proportion", "responses_proportion_matches_total")
+        self.set(
+            responses,
+            row,
+            "proportion_pct_published",
+            str(self.within(int(row["proportion_pct_published"]), rng.randint(2, 9), 0, 100)),
+            "response proportion",
+            "responses_proportion_matches_total",
+        )
         row = self.pick(averages, agroup)
         new = self.within(Decimal(row["avg_score_published"]), Decimal(rng.randint(5, 50)) / 100, 1, 5)
         self.set(averages, row, "avg_score_published", f"{new:.2f}", "average score", "averages_match_weighted_mean")
@@ -153,19 +182,37 @@ class Planter:
         clusters = lambda r: r["is_total"] == "false"  # noqa: E731
         row = self.pick(idaci, igroup, clusters)
         new = self.within(Decimal(row["idaci_share_pct_published"]), Decimal(rng.randint(10, 100)) / 100, 0, 100)
-        self.set(idaci, row, "idaci_share_pct_published", f"{new:.2f}", "IDACI share", "idaci_predicted_is_share_of_total")
+        self.set(
+            idaci, row, "idaci_share_pct_published", f"{new:.2f}", "IDACI share", "idaci_predicted_is_share_of_total"
+        )
         row = self.pick(idaci, igroup, clusters)
         new = self.within(Decimal(row["predicted_cafs_published"]), Decimal(rng.randint(100, 2000)) / 100, 0, 10**5)
-        self.set(idaci, row, "predicted_cafs_published", f"{new:.2f}", "predicted CAFs", "idaci_predicted_is_share_of_total")
+        self.set(
+            idaci, row, "predicted_cafs_published", f"{new:.2f}", "predicted CAFs", "idaci_predicted_is_share_of_total"
+        )
         row = self.pick(idaci, igroup, clusters)
         new = Decimal(row["difference_published"]) + Decimal(self.delta(100, 2000)) / 100
-        self.set(idaci, row, "difference_published", f"{new:.2f}", "IDACI difference", "idaci_difference_is_actual_minus_predicted")
+        self.set(
+            idaci,
+            row,
+            "difference_published",
+            f"{new:.2f}",
+            "IDACI difference",
+            "idaci_difference_is_actual_minus_predicted",
+        )
 
         qa = "devon/qa_scores.csv"
         row = self.pick(qa, lambda r: ("qa", r["cluster_name"]), lambda r: r["has_data"] == "true")
         low, high, d = int(row["lowest_pct_published"]), int(row["highest_pct_published"]), rng.randint(2, 10)
         new = low - d if low - d >= 0 else min(high + d, 100)
-        self.set(qa, row, "average_pct_published", str(new), "QA average outside lowest-highest", "qa_lowest_le_average_le_highest")
+        self.set(
+            qa,
+            row,
+            "average_pct_published",
+            str(new),
+            "QA average outside lowest-highest",
+            "qa_lowest_le_average_le_highest",
+        )
 
         options, marks = "devon/template_options.csv", "devon/template_marks.csv"
         chosen = Counter()
@@ -174,23 +221,46 @@ class Planter:
         consistent = lambda r: int(r["total_published"]) == chosen[(r["item_code"], r["option_order"])]  # noqa: E731
         ogroup = lambda r: ("template", r["item_code"], r["option_order"])  # noqa: E731
         option = self.pick(options, ogroup, consistent)
-        cell = rng.choice([m for m in self.data.rows[marks]
-                           if (m["item_code"], m["option_order"]) == (option["item_code"], option["option_order"])
-                           and m["cell_text"] in ("", "1")])
+        cell = rng.choice(
+            [
+                m
+                for m in self.data.rows[marks]
+                if (m["item_code"], m["option_order"]) == (option["item_code"], option["option_order"])
+                and m["cell_text"] in ("", "1")
+            ]
+        )
         new = "" if cell["cell_text"] == "1" else "1"
-        self.set(marks, cell, "cell_text", new, "template mark", "template_option_total_is_sum_of_marks",
-                 line=int(option["source_line"]))
+        self.set(
+            marks,
+            cell,
+            "cell_text",
+            new,
+            "template mark",
+            "template_option_total_is_sum_of_marks",
+            line=int(option["source_line"]),
+        )
         cell["mark"] = new
         option = self.pick(options, ogroup, consistent)
-        self.set(options, option, "total_published", str(self.within(int(option["total_published"]), 1, 0, 7)),
-                 "template option Total", "template_option_total_is_sum_of_marks")
+        self.set(
+            options,
+            option,
+            "total_published",
+            str(self.within(int(option["total_published"]), 1, 0, 7)),
+            "template option Total",
+            "template_option_total_is_sum_of_marks",
+        )
 
         parents = "devon/parent_feedback.csv"
         pgroup = lambda r: ("parents", r["measure"])  # noqa: E731
         row = self.pick(parents, pgroup)
-        self.set(parents, row, "numerator",
-                 str(self.within(int(row["numerator"]), rng.randint(1, 3), 0, int(row["denominator"]))),
-                 "parent numerator", "parent_feedback_pct_matches_ratio")
+        self.set(
+            parents,
+            row,
+            "numerator",
+            str(self.within(int(row["numerator"]), rng.randint(1, 3), 0, int(row["denominator"]))),
+            "parent numerator",
+            "parent_feedback_pct_matches_ratio",
+        )
         row = self.pick(parents, pgroup)
         new = self.within(Decimal(row["pct_published"]), Decimal(rng.randint(3, 50)) / 10, 0, 100)
         self.set(parents, row, "pct_published", f"{new:.1f}", "parent percentage", "parent_feedback_pct_matches_ratio")
@@ -198,16 +268,27 @@ class Planter:
         activity = "devon/practitioner_activity.csv"
         rows = self.data.rows[activity]
         more_than_1 = next(r for r in rows if (r["figure"], r["bucket"]) == ("Fig 10", "more_than_1"))
-        row = self.pick(activity, lambda r: ("activity", r["figure"]),
-                        lambda r: r["figure"] == "Fig 10" and r["bucket"] in ("more_than_1", "exactly_1"))
-        self.set(activity, row, "pct_published", str(int(Decimal(row["pct_published"])) + self.delta(3, 10)),
-                 "practitioner share", "practitioner_activity_parts_sum_to_100",
-                 line=int(more_than_1["source_line"]))
+        row = self.pick(
+            activity,
+            lambda r: ("activity", r["figure"]),
+            lambda r: r["figure"] == "Fig 10" and r["bucket"] in ("more_than_1", "exactly_1"),
+        )
+        self.set(
+            activity,
+            row,
+            "pct_published",
+            str(int(Decimal(row["pct_published"])) + self.delta(3, 10)),
+            "practitioner share",
+            "practitioner_activity_parts_sum_to_100",
+            line=int(more_than_1["source_line"]),
+        )
 
         headline = "devon/headline_figures.csv"
         hgroup = lambda r: ("headline", r["figure_code"])  # noqa: E731
-        for code, rule_id in (("caf_episodes_sep2007_jun2009", "headline_caf_episodes_equal_fig14_total"),
-                              ("qa_cluster_areas_assessed", "qa_clusters_assessed_statement")):
+        for code, rule_id in (
+            ("caf_episodes_sep2007_jun2009", "headline_caf_episodes_equal_fig14_total"),
+            ("qa_cluster_areas_assessed", "qa_clusters_assessed_statement"),
+        ):
             row = self.pick(headline, hgroup, lambda r, code=code: r["figure_code"] == code)
             new = int(Decimal(row["value"])) + rng.randint(1, 5)
             self.set(headline, row, "value", str(new), f"stated figure {code}", rule_id)
@@ -243,8 +324,10 @@ class Planter:
 
         idaci = "devon/idaci_predictions.csv"
         gone = self.pick(idaci, lambda r: ("idaci", r["scenario_total"]), lambda r: r["is_total"] == "false")
-        line = min_line(idaci, lambda r: r["scenario_total"] == gone["scenario_total"]
-                        and r["is_total"] == "false" and r is not gone)
+        line = min_line(
+            idaci,
+            lambda r: r["scenario_total"] == gone["scenario_total"] and r["is_total"] == "false" and r is not gone,
+        )
         self.delete(idaci, gone, "IDACI cluster missing", "idaci_figures_complete", line)
 
         qa = "devon/qa_scores.csv"
@@ -257,8 +340,13 @@ class Planter:
 
         options, marks = "devon/template_options.csv", "devon/template_marks.csv"
         option = self.pick(options, lambda r: ("template", r["item_code"], r["option_order"]))
-        cell = rng.choice([m for m in self.data.rows[marks]
-                           if (m["item_code"], m["option_order"]) == (option["item_code"], option["option_order"])])
+        cell = rng.choice(
+            [
+                m
+                for m in self.data.rows[marks]
+                if (m["item_code"], m["option_order"]) == (option["item_code"], option["option_order"])
+            ]
+        )
         self.delete(marks, cell, "template cell missing", "template_option_cells_complete", int(option["source_line"]))
         return self.plants
 
@@ -308,8 +396,10 @@ def test_each_planted_error_is_caught_where_it_was_planted(planted):
             missed.append((plant, sorted(lines)))
     tally = Counter(p.rule_id for p in plants)
     print(f"\n{name}: {len(plants) - len(missed)}/{len(plants)} plants caught; by rule {dict(tally)}")
-    assert not missed, "\n".join(f"{p.kind} {p.relpath} {p.change}: {p.rule_id} did not report line "
-                                 f"{p.source_line} (it reported {lines})" for p, lines in missed)
+    assert not missed, "\n".join(
+        f"{p.kind} {p.relpath} {p.change}: {p.rule_id} did not report line {p.source_line} (it reported {lines})"
+        for p, lines in missed
+    )
     assert [(r.rule_id, r.error) for r in results if r.error] == []
 
 

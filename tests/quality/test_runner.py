@@ -166,10 +166,30 @@ def test_results_are_written_and_rewrite_is_idempotent(run):
             "from quality.findings order by source_line"
         ).fetchall()
         assert findings == [
-            (RUN_ID, "example_figures", "example_total_is_sum_of_parts",
-             "staging.stg_example__figures", "q06/managers", 8.0, 10.0, -2.0, "appendix.pdf", 7),
-            (RUN_ID, "example_figures", "example_total_is_sum_of_parts",
-             "staging.stg_example__figures", "q06/frontline", 33.0, 30.0, 3.0, "report.pdf", 20),
+            (
+                RUN_ID,
+                "example_figures",
+                "example_total_is_sum_of_parts",
+                "staging.stg_example__figures",
+                "q06/managers",
+                8.0,
+                10.0,
+                -2.0,
+                "appendix.pdf",
+                7,
+            ),
+            (
+                RUN_ID,
+                "example_figures",
+                "example_total_is_sum_of_parts",
+                "staging.stg_example__figures",
+                "q06/frontline",
+                33.0,
+                30.0,
+                3.0,
+                "report.pdf",
+                20,
+            ),
         ]
         # A second run keeps history; the latest_* views show only the newest run.
         passed = [r for r in run["results"] if r.passed]

@@ -10,18 +10,25 @@ from __future__ import annotations
 import functools
 import os
 import threading
+from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 CHROMIUM = Path(os.environ.get("IW_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
-INSTALL_HINT = "install it as root with `apt-get update && apt-get install -y chromium` (make test does this when run as root)"
+INSTALL_HINT = (
+    "install it as root with `apt-get update && apt-get install -y chromium` (make test does this when run as root)"
+)
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +54,7 @@ def browser(chromium_path):
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+    def log_message(self, format, *args):
         pass
 
 

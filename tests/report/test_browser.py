@@ -106,7 +106,7 @@ def test_each_table_shows_exactly_its_csv_and_each_csv_equals_a_query_of_the_war
     for visit in visits:
         for f in visit.figures:
             text = visit.csv_texts[f["id"]]
-            assert [row for row in csv.reader(io.StringIO(text))][1:] == f["rows"], f["id"]
+            assert list(csv.reader(io.StringIO(text)))[1:] == f["rows"], f["id"]
             found, expected = numeric_columns(text), expected_columns(warehouse.published_db, f["id"])
             assert set(found) == set(expected), f["id"]
             for name, values in expected.items():
@@ -115,7 +115,9 @@ def test_each_table_shows_exactly_its_csv_and_each_csv_equals_a_query_of_the_war
 
 def test_axe_core_reports_no_serious_or_critical_violation_on_any_page(visits):
     serious = {
-        v.page: [(x["id"], x["impact"], len(x["nodes"])) for x in v.violations if x["impact"] in ("serious", "critical")]
+        v.page: [
+            (x["id"], x["impact"], len(x["nodes"])) for x in v.violations if x["impact"] in ("serious", "critical")
+        ]
         for v in visits
     }
     assert {page: found for page, found in serious.items() if found} == {}

@@ -66,16 +66,50 @@ def test_a_missing_warehouse_fails_naming_it_and_writes_no_site(tmp_path):
 
 CLAIMS = [
     # claim_id, document, section, source_line, quote, reading, evidence, verdict, verdict_detail
-    ("devon.parent_feedback.95_5_pct", "devon", "Parent self report", 704, "95.5% (22/23) of parents report ...",
-     "22 of 23 parents, as a percentage", '{"numerator": 22, "denominator": 23, "pct": 95.65}',
-     "contradicted", "22/23 is 95.65%, printed 95.5%."),
-    ("devon.clusters.19", "devon", "Introduction", 23, "delivered through 19 AXS clusters",
-     "count of clusters listed in Fig 14", '{"clusters_listed": 17}', "holds_under_reading",
-     "Holds if two clusters are missing from Fig 14; the plain reading gives 17."),
-    ("devon.caf_review.completely", "devon", "Parent self report", 681, "18.7% of children and young people",
-     "share answering completely", "{}", "not_checkable", "The counts were in the lost chart."),
-    ("appendix.trusts.150", "appendix", "Introduction", 12, "150 Children's Trusts", "trusts per question",
-     '{"trusts": 150}', "holds", "Bands and missing add up to 150 for every question."),
+    (
+        "devon.parent_feedback.95_5_pct",
+        "devon",
+        "Parent self report",
+        704,
+        "95.5% (22/23) of parents report ...",
+        "22 of 23 parents, as a percentage",
+        '{"numerator": 22, "denominator": 23, "pct": 95.65}',
+        "contradicted",
+        "22/23 is 95.65%, printed 95.5%.",
+    ),
+    (
+        "devon.clusters.19",
+        "devon",
+        "Introduction",
+        23,
+        "delivered through 19 AXS clusters",
+        "count of clusters listed in Fig 14",
+        '{"clusters_listed": 17}',
+        "holds_under_reading",
+        "Holds if two clusters are missing from Fig 14; the plain reading gives 17.",
+    ),
+    (
+        "devon.caf_review.completely",
+        "devon",
+        "Parent self report",
+        681,
+        "18.7% of children and young people",
+        "share answering completely",
+        "{}",
+        "not_checkable",
+        "The counts were in the lost chart.",
+    ),
+    (
+        "appendix.trusts.150",
+        "appendix",
+        "Introduction",
+        12,
+        "150 Children's Trusts",
+        "trusts per question",
+        '{"trusts": 150}',
+        "holds",
+        "Bands and missing add up to 150 for every question.",
+    ),
 ]
 
 
@@ -88,10 +122,14 @@ def add_claims(db: Path) -> None:
                 checked_at timestamp)
         """)
         for row in CLAIMS:
-            con.execute("insert into quality.claims values ('old-run', ?, ?, ?, ?, ?, ?, ?, 'holds', ?, timestamp '2026-01-01')",
-                        [*row[:7], row[8]])
-            con.execute("insert into quality.claims values ('new-run', ?, ?, ?, ?, ?, ?, ?, ?, ?, timestamp '2026-02-01')",
-                        list(row))
+            con.execute(
+                "insert into quality.claims values ('old-run', ?, ?, ?, ?, ?, ?, ?, 'holds', ?, timestamp '2026-01-01')",
+                [*row[:7], row[8]],
+            )
+            con.execute(
+                "insert into quality.claims values ('new-run', ?, ?, ?, ?, ?, ?, ?, ?, ?, timestamp '2026-02-01')",
+                list(row),
+            )
         con.execute("""
             create view quality.latest_claims as
             select * from quality.claims

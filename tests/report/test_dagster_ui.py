@@ -18,9 +18,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.config import settings
-
 from tests.conftest import pipeline_env
-from tests.report.conftest import CHROMIUM_ARGS
 
 SERVER_START_SECONDS = 240
 RUN_SECONDS = 900
@@ -48,7 +46,7 @@ def wait_for_server(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 def runs(url: str) -> list[dict]:
-    query = '{ runsOrError(limit: 10) { ... on Runs { results { runId status } } } }'
+    query = "{ runsOrError(limit: 10) { ... on Runs { results { runId status } } } }"
     request = urllib.request.Request(
         f"{url}/graphql", data=json.dumps({"query": query}).encode(), headers={"content-type": "application/json"}
     )
@@ -113,7 +111,11 @@ def test_materialize_all_in_the_ui_succeeds_and_the_report_asset_shows_its_path(
     with open(log, "w") as out:
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port)],
-            cwd=settings().project_root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=settings().project_root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     outside: list[str] = []
     try:
@@ -156,7 +158,9 @@ def test_materialize_all_in_the_ui_succeeds_and_the_report_asset_shows_its_path(
     left.append(".nux/nux.yaml")  # written once the community dialog is answered
     checked = subprocess.run(
         ["git", "check-ignore", "--no-index", "--verbose", "--non-matching", *[f".dagster_home/{p}" for p in left]],
-        cwd=settings().project_root, capture_output=True, text=True,
+        cwd=settings().project_root,
+        capture_output=True,
+        text=True,
     )
     not_ignored = [line.split("\t")[1] for line in checked.stdout.splitlines() if line.startswith("::")]
     assert not_ignored == []

@@ -10,7 +10,6 @@ import duckdb
 import pytest
 
 from dagster_project.extract.documents import DOCUMENTS
-
 from tests.report.expected import expected_columns, numeric_columns
 from tests.report.site_files import figures, links, pages
 
@@ -48,10 +47,17 @@ def test_the_devon_page_redraws_each_surviving_figure_and_a_grid_per_template_se
     devon = {f.id for f in figures(report_dir) if f.page == "devon.html"}
     sections = [n for (n,) in published(warehouse, "select distinct section_no from marts.sector order by 1")]
     assert devon == {
-        "devon-fig01-caf-review", "devon-fig02-05-parent-self-report", "devon-fig07-cafs-by-cluster",
-        "devon-fig14-cafs-per-1000", "devon-fig10-caf-assessor", "devon-fig11-lead-professional",
-        "devon-fig15-idaci-867", "devon-fig16-idaci-5000", "devon-fig16b-bhlp-spend-types",
-        "devon-fig17-quality-assurance", "devon-fig20-training",
+        "devon-fig01-caf-review",
+        "devon-fig02-05-parent-self-report",
+        "devon-fig07-cafs-by-cluster",
+        "devon-fig14-cafs-per-1000",
+        "devon-fig10-caf-assessor",
+        "devon-fig11-lead-professional",
+        "devon-fig15-idaci-867",
+        "devon-fig16-idaci-5000",
+        "devon-fig16b-bhlp-spend-types",
+        "devon-fig17-quality-assurance",
+        "devon-fig20-training",
     } | {f"devon-self-assessment-section-{n}" for n in sections}
 
 
@@ -72,7 +78,9 @@ def test_every_finding_cites_a_line_that_is_kept_and_equals_the_source_document(
         DOCUMENTS["appendix"]: appendix_path.read_text(encoding="utf-8").split("\n"),
         DOCUMENTS["devon"]: devon_path.read_text(encoding="utf-8").split("\n"),
     }
-    rows = published(warehouse, """
+    rows = published(
+        warehouse,
+        """
         select f.source_document, f.source_line, p.line_text
         from quality.latest_findings as f
         left join (
@@ -80,7 +88,8 @@ def test_every_finding_cites_a_line_that_is_kept_and_equals_the_source_document(
             union all
             select source_document, source_line, line_text from staging.stg_devon__printed_lines
         ) as p using (source_document, source_line)
-    """)
+    """,
+    )
     assert rows
     for document, line, text in rows:
         assert text == lines[document][line - 1], (document, line)

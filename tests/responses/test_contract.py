@@ -107,7 +107,8 @@ def test_a_bad_file_leaves_the_collections_checked_copy_as_it_was(tmp_path):
             (first.sha256, "run-1")
         ]
         assert con.execute(f"select count(*), min(answer) from read_parquet('{store}/*.parquet')").fetchone() == (
-            4, "dont_know"
+            4,
+            "dont_know",
         )
     assert sorted(p.name for p in store.iterdir()) == ["c2024.parquet"]
 

@@ -41,7 +41,9 @@ def _query(path: Path, sql: str) -> list[tuple]:
 
 
 def test_answers_by_question_audience_and_answer_equal_the_published_counts(collection):
-    differences = _query(collection, """
+    differences = _query(
+        collection,
+        """
         with counted as (
             select question_id, answer,
                    count(*) filter (where audience = 'leaders_managers') as leaders_managers,
@@ -55,13 +57,16 @@ def test_answers_by_question_audience_and_answer_equal_the_published_counts(coll
         full join counted as c on c.question_id = p.question_id and c.answer = p.response_code
         where c.total is null or p.total is null
            or (p.leaders_managers, p.frontline, p.total) <> (c.leaders_managers, c.frontline, c.total)
-    """)
+    """,
+    )
     assert differences == []
     assert _query(collection, "select count(*) from published_responses")[0][0] == 413
 
 
 def test_proportions_of_all_answers_round_to_the_published_percentages(collection):
-    off = _query(collection, """
+    off = _query(
+        collection,
+        """
         with counted as (
             select question_id, answer, count(*) * 100.0 / sum(count(*)) over (partition by question_id) as pct
             from answers group by question_id, answer
@@ -69,12 +74,15 @@ def test_proportions_of_all_answers_round_to_the_published_percentages(collectio
         select p.question_id, p.response_code, p.proportion_pct_published, c.pct
         from published_responses as p join counted as c on c.question_id = p.question_id and c.answer = p.response_code
         where abs(c.pct - p.proportion_pct_published) > 0.5
-    """)
+    """,
+    )
     assert off == []
 
 
 def test_average_scores_per_audience_equal_the_published_averages(collection):
-    off = _query(collection, """
+    off = _query(
+        collection,
+        """
         with scored as (
             select question_id, audience, cast(right(answer, 1) as integer) as score
             from answers where answer like 'score_%'
@@ -88,7 +96,8 @@ def test_average_scores_per_audience_equal_the_published_averages(collection):
         from published_averages as p
         left join averaged as a on a.question_id = p.question_id and a.audience = p.audience
         where a.average is null or abs(a.average - p.avg_score_published) > 0.005
-    """)
+    """,
+    )
     assert off == []
     assert _query(collection, "select count(*) from published_averages")[0][0] == 177
 
@@ -96,7 +105,9 @@ def test_average_scores_per_audience_equal_the_published_averages(collection):
 def test_trusts_mean_scores_fall_into_the_published_bands_with_the_published_missing(collection):
     # a trust's mean: its respondents' scores 1-5 on the question, both audiences together;
     # bands hold [lower, upper), compared in exact decimals (sum >= lower x n)
-    off = _query(collection, f"""
+    off = _query(
+        collection,
+        f"""
         with bands as ({BANDS_SQL}),
         trust_scores as (
             select question_id, trust_code, count(*) as n, sum(cast(right(answer, 1) as integer)) as points
@@ -120,7 +131,8 @@ def test_trusts_mean_scores_fall_into_the_published_bands_with_the_published_mis
         from published_bands as p
         left join regenerated as r on r.question_id = p.question_id and r.cell_code = p.cell_code
         where p.trusts <> coalesce(r.trusts, 0)
-    """)
+    """,
+    )
     assert off == []
     assert _query(collection, "select count(*) from published_bands")[0][0] == 59 * 8
 
@@ -133,10 +145,13 @@ def test_the_collection_meets_the_respondent_level_contract(collection):
 
 def test_two_trusts_have_no_leaders_and_managers_as_the_report_says(collection):
     # "two Children's Trusts did not supply any leaders and managers to respond" (appendix line 13)
-    trusts = _query(collection, """
+    trusts = _query(
+        collection,
+        """
         select count(*) from (select trust_code from answers group by all
                               having count(*) filter (where audience = 'leaders_managers') = 0)
-    """)
+    """,
+    )
     assert trusts == [(2,)]
 
 
@@ -156,18 +171,33 @@ def test_the_same_seed_writes_the_same_bytes_and_another_seed_other_answers(tmp_
 
 def test_the_cli_writes_k_collections_each_consistent_on_its_own(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "dagster_project.responses", "--collections", "2", "--seed", "5", "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "dagster_project.responses",
+            "--collections",
+            "2",
+            "--seed",
+            "5",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     files = sorted(tmp_path.glob("*.parquet"))
     assert [f.name for f in files] == ["synthetic-seed5-001.parquet", "synthetic-seed5-002.parquet"]
     for path in files:
-        missing_cells = _query(path, """
+        missing_cells = _query(
+            path,
+            """
             with counted as (select question_id, answer, count(*) as total from answers group by all)
             select count(*) from published_responses as p
             left join counted as c on c.question_id = p.question_id and c.answer = p.response_code
             where p.total <> coalesce(c.total, 0)
-        """)
+        """,
+        )
         assert missing_cells == [(0,)]
     assert "SYNTHETIC" in result.stdout

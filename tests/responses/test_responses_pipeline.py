@@ -17,8 +17,14 @@ from tests.conftest import pipeline_env, run_main_command
 
 APPENDIX = settings().raw_dir / "appendix"
 # the printed band headers in tenths of a point: [lower, upper)
-BANDS = [("below_2_5", 0, 25), ("from_2_5_to_2_8", 25, 28), ("from_2_8_to_3_0", 28, 30),
-         ("from_3_0_to_3_2", 30, 32), ("from_3_2_to_3_5", 32, 35), ("from_3_5", 35, 51)]
+BANDS = [
+    ("below_2_5", 0, 25),
+    ("from_2_5_to_2_8", 25, 28),
+    ("from_2_8_to_3_0", 28, 30),
+    ("from_3_0_to_3_2", 30, 32),
+    ("from_3_2_to_3_5", 32, 35),
+    ("from_3_5", 35, 51),
+]
 
 
 def band_of(points: int, answers: int) -> str:
@@ -79,14 +85,20 @@ def test_the_regenerated_response_counts_and_averages_equal_the_printed_ones(war
 
 def test_the_regenerated_tables_are_labelled_synthetic_in_the_published_warehouse(warehouse):
     with duckdb.connect(str(warehouse.published_db), read_only=True) as con:
-        comments = dict(con.execute(
-            "select schema_name || '.' || table_name, comment from duckdb_tables() "
-            "where table_name like '%responses%'"
-        ).fetchall())
+        comments = dict(
+            con.execute(
+                "select schema_name || '.' || table_name, comment from duckdb_tables() "
+                "where table_name like '%responses%'"
+            ).fetchall()
+        )
         flags = con.execute("select distinct is_synthetic from marts.band_from_responses").fetchall()
     assert flags == [(True,)]
-    for table in ("raw.responses__collections", "marts.band_from_responses", "marts.question_from_responses",
-                  "marts.answer_count_from_responses"):
+    for table in (
+        "raw.responses__collections",
+        "marts.band_from_responses",
+        "marts.question_from_responses",
+        "marts.answer_count_from_responses",
+    ):
         assert "SYNTHETIC" in comments[table], table
 
 
@@ -170,7 +182,9 @@ def _move_one_answer_across_a_band_edge(path: Path) -> tuple[int, str, str]:
                             "update answers set trust_code = ?, respondent_id = ? where respondent_id = ? and question_id = ?",
                             [other, free, respondent, q],
                         )
-                        con.execute(f"copy (select * from answers order by respondent_id, question_id) to '{path}' (format parquet)")
+                        con.execute(
+                            f"copy (select * from answers order by respondent_id, question_id) to '{path}' (format parquet)"
+                        )
                         return q, band_of(points, n), band_of(points - score, n - 1)
     raise AssertionError("no answer moves a trust across a band edge")
 
@@ -187,10 +201,12 @@ def test_one_answer_moved_across_a_band_edge_fails_the_rule_naming_question_and_
     assert "check regenerated_cells_equal_published_synthetic failed" in result.stderr
     assert f"{collection.collection} q{question:02d} band" in result.stderr
     with duckdb.connect(env["IW_BUILD_DB"], read_only=True) as con:
-        findings = dict(con.execute(
-            "select row_key, recomputed_value - published_value from quality.latest_findings "
-            "where rule_id = 'regenerated_cells_equal_published_synthetic' and row_key not like '%pct'"
-        ).fetchall())
+        findings = dict(
+            con.execute(
+                "select row_key, recomputed_value - published_value from quality.latest_findings "
+                "where rule_id = 'regenerated_cells_equal_published_synthetic' and row_key not like '%pct'"
+            ).fetchall()
+        )
     prefix = f"{collection.collection} q{question:02d} band "
     assert findings[prefix + old_band] == -1 and findings[prefix + new_band] == 1
     assert all(key.startswith(f"{collection.collection} q{question:02d} ") for key in findings)

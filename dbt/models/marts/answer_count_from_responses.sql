@@ -1,4 +1,4 @@
-{{ config(post_hook="comment on table {{ this }} is 'Appendix response tables regenerated per collection of answers; rows with is_synthetic = true come from SYNTHETIC answers generated from the published tables, not real responses'") }}
+{{ config(post_hook="comment on table {{ this }} is 'Appendix response tables regenerated per collection of answers; rows with is_synthetic = true come from SYNTHETIC answers generated from the published tables, not real responses'") }}  -- noqa: LT05
 
 with collections as (
     select * from {{ ref('stg_responses__collections') }}
@@ -41,9 +41,10 @@ regenerated as (
         ) as all_responses
     from cells
     left join answer_counts
-        on cells.collection = answer_counts.collection
-        and cells.question_id = answer_counts.question_id
-        and cells.response_code = answer_counts.response_code
+        on
+            cells.collection = answer_counts.collection
+            and cells.question_id = answer_counts.question_id
+            and cells.response_code = answer_counts.response_code
 ),
 
 final as (

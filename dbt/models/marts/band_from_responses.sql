@@ -1,4 +1,4 @@
-{{ config(post_hook="comment on table {{ this }} is 'Appendix band tables regenerated per collection of answers; rows with is_synthetic = true come from SYNTHETIC answers generated from the published tables, not real responses'") }}
+{{ config(post_hook="comment on table {{ this }} is 'Appendix band tables regenerated per collection of answers; rows with is_synthetic = true come from SYNTHETIC answers generated from the published tables, not real responses'") }}  -- noqa: LT05
 
 with collections as (
     select * from {{ ref('stg_responses__collections') }}
@@ -27,8 +27,15 @@ trust_bands as (
         mean_score_bands.is_above_midpoint
     from trust_scores
     inner join mean_score_bands
-        on (mean_score_bands.lower_bound is null or trust_scores.score_points >= mean_score_bands.lower_bound * trust_scores.scored_answers)
-        and (mean_score_bands.upper_bound is null or trust_scores.score_points < mean_score_bands.upper_bound * trust_scores.scored_answers)
+        on
+            (
+                mean_score_bands.lower_bound is null
+                or trust_scores.score_points >= mean_score_bands.lower_bound * trust_scores.scored_answers
+            )
+            and (
+                mean_score_bands.upper_bound is null
+                or trust_scores.score_points < mean_score_bands.upper_bound * trust_scores.scored_answers
+            )
 ),
 
 band_counts as (
@@ -82,12 +89,14 @@ regenerated as (
         end as trusts
     from cells
     left join band_counts
-        on cells.collection = band_counts.collection
-        and cells.question_id = band_counts.question_id
-        and cells.cell_code = band_counts.cell_code
+        on
+            cells.collection = band_counts.collection
+            and cells.question_id = band_counts.question_id
+            and cells.cell_code = band_counts.cell_code
     left join question_counts
-        on cells.collection = question_counts.collection
-        and cells.question_id = question_counts.question_id
+        on
+            cells.collection = question_counts.collection
+            and cells.question_id = question_counts.question_id
 ),
 
 final as (
@@ -97,7 +106,8 @@ final as (
         -- midpoint, all 150 for the missing responses (see the appendix_bands suite)
         cast(
             100.0 * trusts / nullif(
-                case when cell_code = 'missing_responses' then {{ var('children_trusts') }} else responding_trusts end, 0
+                case when cell_code = 'missing_responses' then {{ var('children_trusts') }} else responding_trusts end,
+                0
             ) as decimal(5, 2)
         ) as trusts_pct
     from regenerated

@@ -1,4 +1,4 @@
-{{ config(post_hook="comment on table {{ this }} is 'Appendix averages and trust counts regenerated per collection of answers; rows with is_synthetic = true come from SYNTHETIC answers generated from the published tables, not real responses'") }}
+{{ config(post_hook="comment on table {{ this }} is 'Appendix averages and trust counts regenerated per collection of answers; rows with is_synthetic = true come from SYNTHETIC answers generated from the published tables, not real responses'") }}  -- noqa: LT05
 
 with collections as (
     select * from {{ ref('stg_responses__collections') }}
@@ -24,7 +24,8 @@ scored as (
     select
         collection,
         question_id,
-        cast(sum(leaders_managers_responses) filter (where score is not null) as integer) as valid_responses_leaders_managers,
+        cast(sum(leaders_managers_responses) filter (where score is not null) as integer)
+            as valid_responses_leaders_managers,
         cast(sum(frontline_responses) filter (where score is not null) as integer) as valid_responses_frontline,
         cast(sum(total_responses) filter (where score is not null) as integer) as valid_responses_total,
         sum(score * leaders_managers_responses) filter (where score is not null) as score_points_leaders_managers,
@@ -37,7 +38,8 @@ scored as (
 published_averages as (
     select
         question_id,
-        max(case when audience = 'leaders_managers' then avg_score_published end) as avg_score_leaders_managers_published,
+        max(case when audience = 'leaders_managers' then avg_score_published end)
+            as avg_score_leaders_managers_published,
         max(case when audience = 'frontline' then avg_score_published end) as avg_score_frontline_published,
         max(case when audience = 'total' then avg_score_published end) as avg_score_total_published,
         min(source_line) as source_line,
@@ -67,11 +69,19 @@ joined as (
         scored.valid_responses_leaders_managers,
         scored.valid_responses_frontline,
         scored.valid_responses_total,
-        cast(cast(scored.score_points_leaders_managers as decimal(18, 6)) / nullif(scored.valid_responses_leaders_managers, 0) as decimal(6, 4)) as avg_score_leaders_managers,
+        cast(
+            cast(scored.score_points_leaders_managers as decimal(18, 6))
+            / nullif(scored.valid_responses_leaders_managers, 0) as decimal(6, 4)
+        ) as avg_score_leaders_managers,
         published_averages.avg_score_leaders_managers_published,
-        cast(cast(scored.score_points_frontline as decimal(18, 6)) / nullif(scored.valid_responses_frontline, 0) as decimal(6, 4)) as avg_score_frontline,
+        cast(
+            cast(scored.score_points_frontline as decimal(18, 6))
+            / nullif(scored.valid_responses_frontline, 0) as decimal(6, 4)
+        ) as avg_score_frontline,
         published_averages.avg_score_frontline_published,
-        cast(cast(scored.score_points_total as decimal(18, 6)) / nullif(scored.valid_responses_total, 0) as decimal(6, 4)) as avg_score_total,
+        cast(
+            cast(scored.score_points_total as decimal(18, 6)) / nullif(scored.valid_responses_total, 0) as decimal(6, 4)
+        ) as avg_score_total,
         published_averages.avg_score_total_published,
         trusts.trusts_above_midpoint,
         trusts.trusts_above_midpoint_published,
@@ -82,13 +92,15 @@ joined as (
     from collections
     cross join questions
     left join scored
-        on collections.collection = scored.collection
-        and questions.question_id = scored.question_id
+        on
+            collections.collection = scored.collection
+            and questions.question_id = scored.question_id
     left join published_averages
         on questions.question_id = published_averages.question_id
     left join trusts
-        on collections.collection = trusts.collection
-        and questions.question_id = trusts.question_id
+        on
+            collections.collection = trusts.collection
+            and questions.question_id = trusts.question_id
 )
 
 select
