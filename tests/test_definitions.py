@@ -77,7 +77,14 @@ def test_the_responses_are_partitioned_by_collection_and_loaded_by_their_own_job
     graph = defs.resolve_asset_graph()
     for key in RESPONSES_KEYS:
         assert isinstance(graph.get(key).partitions_def, dg.DynamicPartitionsDefinition)
-    assert defs.resolve_job_def("responses_refresh").asset_layer.executable_asset_keys == set(RESPONSES_KEYS)
+    assert isinstance(defs.resolve_job_def("responses_refresh").partitions_def, dg.DynamicPartitionsDefinition)
+
+
+def test_materialize_all_in_the_ui_asks_for_no_collections(defs):
+    # the UI's "Materialize all" takes the materializable assets: were a partitioned one among
+    # them, it would open a backfill dialog instead of launching the warehouse's run
+    graph = defs.resolve_asset_graph()
+    assert not [key for key in graph.materializable_asset_keys if graph.get(key).partitions_def is not None]
 
 
 def test_the_nightly_job_builds_everything_but_the_partitioned_responses(defs):

@@ -13,7 +13,7 @@ from dagster_project.build_lock import BuildLock
 from dagster_project.build_state import record_change
 from dagster_project.changes import dbt_project_wide_version
 from dagster_project.config import settings
-from dagster_project.project import dbt_project
+from dagster_project.project import dbt_project, pipeline_dbt_state
 
 
 class Translator(DagsterDbtTranslator):
@@ -49,4 +49,5 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: D
         record_change(con, context.run_id, "dbt build")
     # dbt_project.yml turns partial parsing off for dbt run by hand; the pipeline's own target
     # folder (project.py) keeps a partial-parse file that only this pipeline writes
-    yield from dbt.cli(["build", "--partial-parse"], context=context).stream()
+    with pipeline_dbt_state():
+        yield from dbt.cli(["build", "--partial-parse"], context=context).stream()

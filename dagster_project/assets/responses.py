@@ -1,19 +1,20 @@
 """Respondent-level answers as a partitioned asset: one partition per collection.
 
 A new collection is a new file in the responses folder and a new partition (the sensor below,
-or `make run`, registers it); a backfill reloads old ones. A run of several partitions loads
-them in one step (single-run backfill policy), under the same build lock as the nightly job.
+or `make run`, registers it); a backfill of `responses_refresh` reloads old ones. A run of
+several partitions (a partition range) loads them in one step, under the same build lock as the
+nightly job, and records a materialisation of each partition.
 
 The partitioned asset cannot share a job with the unpartitioned ones (Dagster asks all
 partitioned assets of a job to share one partitions definition, and a partitioned job needs a
 partition key for every run): `responses_refresh` loads collections, `nightly_refresh` builds
 the regenerated tables from whatever is loaded (dbt reads raw.responses__answers) and checks
-and publishes them with everything else.
+and publishes them with everything else. The assets are declared here and materialised by the
+job's op, not executable on their own: "Materialize all" in the UI then builds the warehouse as
+the nightly job does, instead of asking for collections to backfill.
 """
 
-import hashlib
 import json
-import warnings
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -30,40 +31,37 @@ RESPONSES_KEYS = (RESPONSES_KEY, COLLECTIONS_KEY)
 response_collections = dg.DynamicPartitionsDefinition(name="response_collections")
 
 
-# single-run backfills are beta in Dagster 1.13; the warning would print on every definitions load
-warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=dg.BetaWarning)
+responses_specs = [
+    dg.AssetSpec(
+        RESPONSES_KEY,
+        description=(
+            "Respondent-level answers, one row per answer, one partition per collection (file "
+            "<collection>.parquet or .csv in IW_RESPONSES_DIR), checked and kept as Parquet beside the build "
+            "database (responses/), which dbt reads. Collections whose id starts with 'synthetic-' are "
+            "SYNTHETIC, generated from the published tables (python -m dagster_project.responses)."
+        ),
+        kinds={"parquet"},
+        group_name="raw",
+        partitions_def=response_collections,
+        metadata={
+            "dagster/column_schema": dg.TableSchema(
+                columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in COLUMNS]
+                + [dg.TableColumn("source_row", "BIGINT", description="Row of the collection's file (1-based).")]
+            )
+        },
+    ),
+    dg.AssetSpec(
+        COLLECTIONS_KEY,
+        description="One row per loaded collection: file, SHA-256, answers, respondents, is_synthetic.",
+        kinds={"duckdb"},
+        group_name="raw",
+        partitions_def=response_collections,
+    ),
+]
 
 
-@dg.multi_asset(
-    specs=[
-        dg.AssetSpec(
-            RESPONSES_KEY,
-            description=(
-                "Respondent-level answers, one row per answer, one partition per collection (file "
-                "<collection>.parquet or .csv in IW_RESPONSES_DIR), checked and kept as Parquet beside the build "
-                "database (responses/), which dbt reads. Collections whose id starts with 'synthetic-' are "
-                "SYNTHETIC, generated from the published tables (python -m dagster_project.responses)."
-            ),
-            kinds={"parquet"},
-            metadata={
-                "dagster/column_schema": dg.TableSchema(
-                    columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in COLUMNS]
-                    + [dg.TableColumn("source_row", "BIGINT", description="Row of the collection's file (1-based).")]
-                )
-            },
-        ),
-        dg.AssetSpec(
-            COLLECTIONS_KEY,
-            description="One row per loaded collection: file, SHA-256, answers, respondents, is_synthetic.",
-            kinds={"duckdb"},
-        ),
-    ],
-    name="raw__responses",
-    group_name="raw",
-    partitions_def=response_collections,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-)
-def responses_answers(context: dg.AssetExecutionContext, duckdb: DuckDBResource, build_lock: BuildLock):
+@dg.op(name="raw__responses", description="Check and load the run's collections of answers.")
+def load_collections(context: dg.OpExecutionContext, duckdb: DuckDBResource, build_lock: BuildLock) -> None:
     folder = settings().responses_dir
     store = store_dir(settings().build_db)
     files = collection_files(folder)
@@ -87,32 +85,36 @@ def responses_answers(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
             context.log.info(f"removed collections no longer registered: {', '.join(gone)}")
         label_tables(con)
         total, collections = con.execute("select sum(answers), count(*) from raw.responses__collections").fetchone()
-    hashes = json.dumps({c.collection: c.sha256 for c in loaded}, sort_keys=True)
-    version = dg.DataVersion(hashlib.sha256(hashes.encode()).hexdigest())
-    yield dg.MaterializeResult(
-        asset_key=RESPONSES_KEY,
-        metadata={
-            "collections": ", ".join(keys),
-            "answers_loaded": sum(c.rows for c in loaded),
-            "respondents_loaded": sum(c.respondents for c in loaded),
-            "synthetic": all(c.is_synthetic for c in loaded),
-            "file_sha256": hashes,
-            "dagster/row_count": int(total or 0),
-            "checked_copies": dg.MetadataValue.path(str(store)),
-        },
-        data_version=version,
-    )
-    yield dg.MaterializeResult(
-        asset_key=COLLECTIONS_KEY, metadata={"dagster/row_count": collections}, data_version=version
-    )
+    for collection in loaded:
+        context.log_event(
+            dg.AssetMaterialization(
+                asset_key=RESPONSES_KEY,
+                partition=collection.collection,
+                metadata={
+                    "answers": collection.rows,
+                    "respondents": collection.respondents,
+                    "synthetic": collection.is_synthetic,
+                    "file_sha256": collection.sha256,
+                    "checked_copies": dg.MetadataValue.path(str(store)),
+                },
+            )
+        )
+        context.log_event(
+            dg.AssetMaterialization(
+                asset_key=COLLECTIONS_KEY, partition=collection.collection, metadata={"dagster/row_count": collections}
+            )
+        )
+    context.log.info(f"{collections} collections, {int(total or 0)} answers loaded in all")
 
 
-responses_refresh = dg.define_asset_job(
+@dg.job(
     name="responses_refresh",
-    selection=dg.AssetSelection.assets(*RESPONSES_KEYS),
+    partitions_def=response_collections,
     description="Check and load collections of respondent-level answers (one partition per collection).",
     tags={"iw/warehouse": "build"},
 )
+def responses_refresh():
+    load_collections()
 
 
 @dg.sensor(

@@ -115,6 +115,9 @@ CLAIMS = [
 
 def add_claims(db: Path) -> None:
     with duckdb.connect(str(db)) as con:
+        # these rows, not the pipeline's own claims: the page is checked against known input
+        con.execute("drop view if exists quality.latest_claims")
+        con.execute("drop table if exists quality.claims")
         con.execute("""
             create table quality.claims (
                 run_id varchar, claim_id varchar, document varchar, section varchar, source_line integer,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
+from markupsafe import escape
 
 from dagster_project.extract.documents import DOCUMENTS
 from tests.report.expected import expected_columns, numeric_columns
@@ -103,7 +103,7 @@ def test_the_findings_page_quotes_the_printed_line_of_every_finding(warehouse, r
     for rule_id, document, line in findings:
         assert rule_id in page
         if document == DOCUMENTS["devon"]:
-            assert f"<code>{html.escape(devon[line - 1])}</code>" in page, line
+            assert f"<code>{escape(devon[line - 1])}</code>" in page, line
     # the QA row where the printed average (85%) is below the printed lowest score (89%), line 944
     assert "<code>Honiton/Axe Valley\t89%\t97%\t85%</code>" in page
 
