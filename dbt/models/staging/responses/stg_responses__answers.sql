@@ -3,7 +3,20 @@
 {{ config(materialized='ephemeral') }}
 
 with source as (
-    select * from {{ source('raw', 'responses__answers') }}
+    {% if responses_loaded() %}
+        select * from {{ source('raw', 'responses__answers') }}
+    {% else %}
+        -- no collection loaded yet: no answers
+        select
+            cast(null as varchar) as collection,
+            cast(null as varchar) as trust_code,
+            cast(null as bigint) as respondent_id,
+            cast(null as varchar) as audience,
+            cast(null as integer) as question_id,
+            cast(null as varchar) as answer,
+            cast(null as bigint) as file_row_number
+        where false
+    {% endif %}
 ),
 
 renamed as (

@@ -1,9 +1,23 @@
 -- ephemeral, like the answers: staging views are built on raw tables the ingest assets load, and
--- this one exists only once a collection has been loaded
+-- this one exists only once a collection has been loaded (until then the model is empty)
 {{ config(materialized='ephemeral') }}
 
 with source as (
-    select * from {{ source('raw', 'responses__collections') }}
+    {% if responses_loaded() %}
+        select * from {{ source('raw', 'responses__collections') }}
+    {% else %}
+        -- no collection loaded yet
+        select
+            cast(null as varchar) as collection,
+            cast(null as varchar) as file_name,
+            cast(null as varchar) as file_sha256,
+            cast(null as bigint) as answers,
+            cast(null as bigint) as respondents,
+            cast(null as boolean) as is_synthetic,
+            cast(null as timestamp) as loaded_at,
+            cast(null as varchar) as run_id
+        where false
+    {% endif %}
 ),
 
 renamed as (
