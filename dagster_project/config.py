@@ -18,7 +18,9 @@ DEFAULT_PUBLISHED_DB = PROJECT_ROOT / ".data" / "published" / "warehouse.duckdb"
 
 def _path(var: str, default: Path) -> Path:
     value = os.environ.get(var)
-    return Path(value).expanduser().resolve() if value else default
+    # absolute, but links kept: the report's path is a link that each build points anew, and
+    # resolved it would name the previous build's folder
+    return Path(os.path.abspath(Path(value).expanduser())) if value else default
 
 
 @dataclass(frozen=True)
