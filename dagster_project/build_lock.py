@@ -10,11 +10,13 @@ bounded time. Taking the lock stamps the run with its process (see run_liveness.
 killed later is found dead.
 """
 
+import contextlib
 import datetime as dt
 import fcntl
 import os
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -40,6 +42,26 @@ def lock_holder(path: str | Path) -> str | None:
         return None
     finally:
         os.close(fd)
+
+
+def lock_path(database: str | Path) -> Path:
+    return Path(database).with_suffix(".lock")
+
+
+@contextlib.contextmanager
+def reading(database: str | Path) -> Iterator[None]:
+    """Hold the build lock shared while this process reads the build database outside a run.
+    DuckDB lets no process write a file another has open, even read-only: a run (which holds
+    the lock exclusively) waits for the read to end instead of failing on it, and the read
+    waits for a run in progress."""
+    path = lock_path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)  # releases the flock
 
 
 def _command_line(pid: str) -> str:

@@ -13,7 +13,7 @@ import time
 import dagster as dg
 import duckdb
 
-from dagster_project.build_lock import lock_holder
+from dagster_project.build_lock import lock_holder, lock_path, reading
 from dagster_project.config import settings
 from dagster_project.run_liveness import Worker, fail_dead_runs
 
@@ -47,7 +47,7 @@ def failing_rows(db_path, run_id: str, check_name: str, limit: int = 5) -> list[
     """What a failed check found: a GX rule's findings (`row key (line N)`, quality.findings),
     or the rows a dbt test stored (schema test_failures, for tests with store_failures)."""
     try:
-        with duckdb.connect(str(db_path), read_only=True) as con:
+        with reading(db_path), duckdb.connect(str(db_path), read_only=True) as con:
             rows = (
                 con.execute(
                     "select row_key, source_line from quality.findings where run_id = ? and rule_id = ? "
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     stdout_log.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with dg.DagsterInstance.get() as instance, open(stdout_log, "w", encoding="utf-8") as log:
-        say_who_went_before(instance, cfg.build_db.with_suffix(".lock"))
+        say_who_went_before(instance, lock_path(cfg.build_db))
         job = defs.resolve_job_def("nightly_refresh")
         tags = Worker.current().tag()  # run monitoring and later runs can tell if this process dies
         if args.select:

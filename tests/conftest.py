@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -12,9 +13,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 from dagster_project.config import settings
 from dagster_project.extract.documents import DOCUMENTS
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long end-to-end stories first: pytest-xdist hands out files in this order, so they
+    run beside the short tests rather than after them."""
+    items.sort(key=lambda item: item.get_closest_marker("story") is None)
 
 
 @pytest.fixture(scope="session")
@@ -76,15 +84,43 @@ def run_main_command(env: dict[str, str], *args: str) -> subprocess.CompletedPro
     )
 
 
+def _session_folder(tmp_path_factory) -> Path:
+    """The session's base folder, shared by every pytest-xdist worker."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_chart_cache(tmp_path_factory) -> Path:
+    """Every pipeline the tests run shares one chart cache (keyed by each chart's spec, so a
+    chart drawn once with the same numbers is not drawn again)."""
+    folder = _session_folder(tmp_path_factory) / "chart-cache"
+    os.environ["IW_CHART_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory) -> Warehouse:
-    """The whole nightly job, run once per test session by the README's main command."""
-    folder = tmp_path_factory.mktemp("warehouse")
+    """The whole nightly job, run once per test session by the README's main command. Under
+    pytest-xdist the first worker that asks builds it; the others wait for it and read it (the
+    tests only read it, and copy it to change it)."""
+    shared = _session_folder(tmp_path_factory)
+    record = shared / "warehouse.json"
+    with FileLock(str(shared / "warehouse.lock")):
+        if not record.is_file():
+            record.write_text(json.dumps(_build_warehouse(shared / "warehouse")), encoding="utf-8")
+    built = json.loads(record.read_text(encoding="utf-8"))
+    if "failed" in built:
+        pytest.fail(built["failed"])
+    env = {**os.environ, **built["env"]}
+    return Warehouse(env, Path(env["IW_BUILD_DB"]), Path(env["IW_PUBLISHED_DB"]), built["stdout"], built["seconds"])
+
+
+def _build_warehouse(folder: Path) -> dict:
     env = pipeline_env(folder)
     started = time.monotonic()
     result = run_main_command(env)
     if result.returncode != 0:
-        pytest.fail(f"the main command failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return Warehouse(
-        env, Path(env["IW_BUILD_DB"]), Path(env["IW_PUBLISHED_DB"]), result.stdout, time.monotonic() - started
-    )
+        return {"failed": f"the main command failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"}
+    own = {k: v for k, v in env.items() if k == "PATH" or k == "DAGSTER_HOME" or k.startswith("IW_")}
+    return {"env": own, "stdout": result.stdout, "seconds": time.monotonic() - started}

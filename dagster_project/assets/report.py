@@ -6,7 +6,6 @@ import dagster as dg
 
 from dagster_project.assets.publish import published_warehouse
 from dagster_project.config import settings
-from dagster_project.report.site import build_site
 
 
 @dg.asset(
@@ -20,6 +19,8 @@ from dagster_project.report.site import build_site
     ),
 )
 def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from dagster_project.report.site import build_site  # altair and its renderer: loaded when drawn
+
     cfg = settings()
     started = time.perf_counter()
     result = build_site(cfg.published_db, cfg.report_dir)

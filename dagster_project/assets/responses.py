@@ -14,8 +14,6 @@ job's op, not executable on their own: "Materialize all" in the UI then builds t
 the nightly job does, instead of asking for collections to backfill.
 """
 
-import json
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -131,14 +129,28 @@ def response_files_changed(context: dg.SensorEvaluationContext):
 
     files = collection_files(settings().responses_dir)
     current = {key: file_sha256(path) for key, path in files.items()}
-    previous = json.loads(context.cursor) if context.cursor else {}
     registered = set(context.instance.get_dynamic_partitions(response_collections.name))
     new = sorted(set(current) - registered)
-    changed = sorted(k for k in current if current[k] != previous.get(k))
+    # against what was loaded (by any run: this sensor's, `make run`'s, a backfill), not against
+    # what this sensor saw last: a restarted daemon must not reload what is already loaded
+    loaded = loaded_file_hashes(context.instance, sorted(set(current) & registered))
+    changed = sorted(k for k in current if current[k] != loaded.get(k))
     if not new and not changed:
-        return dg.SkipReason("no collection file is new or changed")
+        return dg.SkipReason("every collection file is loaded as it is")
     return dg.SensorResult(
+        # one run per file version: a file that fails its checks is not retried every tick
         run_requests=[dg.RunRequest(partition_key=k, run_key=f"{k}-{current[k][:16]}") for k in changed],
         dynamic_partitions_requests=[response_collections.build_add_request(new)] if new else [],
-        cursor=json.dumps(current, sort_keys=True),
     )
+
+
+def loaded_file_hashes(instance: dg.DagsterInstance, keys: list[str]) -> dict[str, str]:
+    """The SHA-256 of the file each collection's latest load read (its materialisation's metadata)."""
+    hashes = {}
+    for key in keys:
+        records = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=RESPONSES_KEY, asset_partitions=[key]), limit=1
+        ).records
+        if records and "file_sha256" in records[0].asset_materialization.metadata:
+            hashes[key] = records[0].asset_materialization.metadata["file_sha256"].value
+    return hashes

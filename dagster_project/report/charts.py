@@ -8,10 +8,13 @@ Titles live in the page (the figure's heading), not in the SVG.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+import threading
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -191,16 +194,18 @@ def grid(
 
 
 class SvgRenderer:
-    """Renders charts to SVG, reusing the SVG of an identical spec from the previous build.
+    """Renders charts to SVG, reusing the SVG of an identical spec from an earlier build.
 
     vl-convert takes some 50 ms a chart; the nightly job mostly redraws unchanged data, so the
-    SVGs are kept in `cache_dir` by a hash of the spec and the renderer's version. Entries no
-    build used since the last `prune` are removed by it.
+    SVGs are kept in `cache_dir` by a hash of the spec and the renderer's version. An entry's
+    modification time is when a build last used it; `prune` removes entries unused for
+    `MAX_UNUSED_DAYS`, so several sites (or concurrent builds) may share one cache folder.
     """
+
+    MAX_UNUSED_DAYS = 14
 
     def __init__(self, cache_dir: Path | None):
         self.cache_dir = cache_dir
-        self.used: set[str] = set()
         self.rendered = 0
         self.reused = 0
         if cache_dir is not None:
@@ -213,25 +218,36 @@ class SvgRenderer:
         key = hashlib.sha256(
             json.dumps([spec, RENDERER_VERSION], sort_keys=True, default=str).encode("utf-8")
         ).hexdigest()
-        self.used.add(key)
         cached = self.cache_dir / f"{key}.svg" if self.cache_dir is not None else None
-        if cached is not None and cached.is_file():
-            svg = cached.read_text(encoding="utf-8")
+        svg = self._cached(cached)
+        if svg is not None:
             self.reused += 1
         else:
             # no data from URLs: every chart carries its values inline
             svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
             self.rendered += 1
             if cached is not None:
-                partial = cached.with_suffix(f".{os.getpid()}.tmp")
+                partial = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
                 partial.write_text(svg, encoding="utf-8")
                 os.replace(partial, cached)
         svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{id_prefix}-{m[1]}"', svg)
         return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{id_prefix}-{m[1]})", svg)
 
+    @staticmethod
+    def _cached(path: Path | None) -> str | None:
+        if path is None:
+            return None
+        try:
+            os.utime(path)  # used now: kept by `prune`
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:  # not drawn yet, or pruned by another build just now
+            return None
+
     def prune(self) -> None:
         if self.cache_dir is None:
             return
-        for path in self.cache_dir.iterdir():
-            if path.stem not in self.used:
-                path.unlink(missing_ok=True)
+        too_old = time.time() - self.MAX_UNUSED_DAYS * 86400
+        for path in self.cache_dir.iterdir():  # SVGs, and partial files a killed build left
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_mtime < too_old:
+                    path.unlink()

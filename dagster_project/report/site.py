@@ -43,7 +43,10 @@ class ReportResult:
 
 
 def svg_cache_dir(report_dir: Path) -> Path:
-    return report_dir.parent / f".{report_dir.name}.svg-cache"
+    """Where chart SVGs are kept between builds: $IW_CHART_CACHE_DIR (a cache several sites may
+    share, as the tests' pipelines do), else beside the site."""
+    shared = os.environ.get("IW_CHART_CACHE_DIR")
+    return Path(os.path.abspath(shared)) if shared else report_dir.parent / f".{report_dir.name}.svg-cache"
 
 
 def _versions(report_dir: Path) -> list[Path]:

@@ -15,6 +15,7 @@ import duckdb
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from dagster_project.assets.responses import response_collections
+from dagster_project.build_lock import reading
 from dagster_project.responses.contract import collection_files, file_sha256
 from dagster_project.responses.generator import DEFAULT_SEED, generate_collections
 from dagster_project.responses.load import loaded_hashes, store_dir
@@ -47,8 +48,9 @@ def plan(instance: dg.DagsterInstance, raw_dir: Path, responses_dir: Path, build
         instance.add_dynamic_partitions(name, new)
     loaded: dict[str, str] = {}
     if build_db.exists():
-        with contextlib.suppress(duckdb.Error), duckdb.connect(str(build_db), read_only=True) as con:
-            loaded = loaded_hashes(con)
+        with reading(build_db), contextlib.suppress(duckdb.Error):
+            with duckdb.connect(str(build_db), read_only=True) as con:
+                loaded = loaded_hashes(con)
     stale = set(loaded) - set(files)
     store = store_dir(build_db)
     changed = {

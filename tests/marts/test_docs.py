@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ from dagster_project.config import settings
 
 
 def test_dbt_docs_generate_describes_every_mart_column(warehouse, tmp_path):
+    build = tmp_path / "warehouse.duckdb"  # dbt opens its database to write: not the shared one
+    shutil.copyfile(warehouse.build_db, build)
     dbt = Path(sys.executable).parent / "dbt"
     project = settings().dbt_project_dir
     result = subprocess.run(
@@ -28,7 +31,7 @@ def test_dbt_docs_generate_describes_every_mart_column(warehouse, tmp_path):
             "--log-path",
             str(tmp_path / "logs"),
         ],
-        env={**os.environ, "IW_BUILD_DB": str(warehouse.build_db)},
+        env={**os.environ, "IW_BUILD_DB": str(build)},
         capture_output=True,
         text=True,
         timeout=300,

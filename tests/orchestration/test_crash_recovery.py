@@ -25,7 +25,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -38,6 +37,8 @@ import yaml
 from dagster_project.config import settings
 from dagster_project.run_liveness import WORKER_TAG, Worker
 from tests.conftest import pipeline_env
+
+pytestmark = pytest.mark.story
 
 SEED = 2009
 POLL_SECONDS = 3
@@ -269,16 +270,18 @@ def story(tmp_path_factory) -> Story:
     # 4. make run, with no daemon: fails a dead run itself, and says who holds the build database
     story.make_run_killed = kill_make_run_in_step(env, "raw__", rng.uniform(0.1, 1.0))
     lock = HeldBuildLock(env)
-    threading.Timer(5.0, lock.release).start()
-    result = subprocess.run(
-        [sys.executable, "-m", "dagster_project.materialize", "--select", "raw/appendix__practices"],
-        cwd=settings().project_root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    story.make_run_stderr, story.make_run_returncode = result.stderr, result.returncode
+    run = start_make_run(env, "--select", "raw/appendix__practices")
+    stderr = []
+    for line in run.stderr:  # the lock is let go once make run has said who holds it
+        stderr.append(line)
+        if "holds the build database" in line:
+            lock.release()
+            break
+    else:
+        lock.release()
+    stderr.extend(run.stderr)
+    run.wait(timeout=300)
+    story.make_run_stderr, story.make_run_returncode = "".join(stderr), run.returncode
     print("crash recovery timings (s):", {k: round(v, 1) for k, v in story.seconds.items()})
     return story
 
@@ -304,13 +307,17 @@ def test_a_live_run_waiting_on_a_slow_predecessor_is_checked_but_never_failed(st
     assert story.status_after_polls == dg.DagsterRunStatus.STARTED
 
 
-def test_a_queued_runs_killed_worker_is_failed_with_the_signal_that_killed_it(story):
+def test_a_queued_runs_killed_worker_is_failed_as_killed_or_found_dead(story):
+    # Dagster's code server reports the signal; on a busy machine run monitoring may find the
+    # dead worker first: either way the run fails and the queue moves on
     assert run_status(story, story.worker_killed_run) == dg.DagsterRunStatus.FAILURE
     with story.instance() as instance:
-        engine = " ".join(
-            e.message for e in instance.all_logs(story.worker_killed_run, of_type=dg.DagsterEventType.ENGINE_EVENT)
+        said = " ".join(
+            e.message
+            for e in instance.all_logs(story.worker_killed_run)
+            if e.dagster_event and e.dagster_event.event_type_value in ("ENGINE_EVENT", "PIPELINE_FAILURE")
         )
-    assert "SIGKILL" in engine
+    assert "SIGKILL" in said or "found dead at" in said, said
 
 
 def test_a_run_whose_daemon_and_worker_died_together_is_found_dead_after_restart(story):

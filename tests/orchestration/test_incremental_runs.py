@@ -14,6 +14,8 @@ from dagster_project.build_state import file_state
 from dagster_project.config import settings
 from tests.conftest import pipeline_env, run_main_command
 
+pytestmark = pytest.mark.story
+
 
 def newest_publish(published: Path) -> tuple[str, str]:
     with duckdb.connect(str(published), read_only=True) as con:

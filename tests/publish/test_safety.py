@@ -1,4 +1,5 @@
-"""The published warehouse survives readers, kills and concurrent runs; warn findings publish.
+"""The published warehouse survives readers and concurrent runs; warn findings publish.
+(Kills: test_kill.py.)
 
 That a failing error-severity check leaves the published warehouse untouched is tested with
 the corpus of bad inputs (tests/bad_inputs), on a well-formed file with an unknown key."""
@@ -6,7 +7,6 @@ the corpus of bad inputs (tests/bad_inputs), on a well-formed file with an unkno
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -18,24 +18,10 @@ import duckdb
 import pytest
 
 from dagster_project.config import settings
-from dagster_project.publish import TMP_MARKER, integrity_check
-from tests.conftest import pipeline_env, run_main_command
-from tests.publish.kill_harness import latest_run, run_kill_points
+from tests.conftest import run_main_command
+from tests.publish.kill_harness import latest_run
 
-KILL_POINTS = 10
-SEED = 20091
-
-
-@pytest.fixture(scope="module")
-def site(warehouse, tmp_path_factory):
-    """A pipeline folder starting from the session warehouse's build and publish."""
-    folder = tmp_path_factory.mktemp("site")
-    env = pipeline_env(folder)
-    for source, target in ((warehouse.build_db, env["IW_BUILD_DB"]), (warehouse.published_db, env["IW_PUBLISHED_DB"])):
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    return env, Path(env["IW_PUBLISHED_DB"]), warehouse.seconds
-
+pytestmark = pytest.mark.story
 
 READER = textwrap.dedent(
     """
@@ -96,19 +82,6 @@ def test_a_reader_never_errors_nor_sees_a_mix_while_the_job_republishes(site, tm
     assert set(fresh_runs) == {old_run, new_run}
     assert old_run not in fresh_runs[fresh_runs.index(new_run) :]  # and never the old again
     assert all(questions == 59 and logged > 0 for _, questions, logged in fresh)  # every snapshot whole
-
-
-def test_a_job_killed_at_random_points_leaves_the_published_file_whole_and_the_next_run_succeeds(site):
-    env, published, job_seconds = site
-    tally = run_kill_points(env, KILL_POINTS, SEED, job_seconds)
-
-    assert tally.problems == []
-    killed = sum(n for (kind, how, _), n in tally.outcomes.items() if how == "killed")
-    assert killed == KILL_POINTS, tally.outcomes
-    result = run_main_command(env)
-    assert result.returncode == 0, result.stderr[-3000:]
-    integrity_check(published)
-    assert not list(published.parent.glob(f"{TMP_MARKER}*"))
 
 
 def test_a_warn_finding_does_not_stop_publishing(site):

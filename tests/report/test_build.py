@@ -9,19 +9,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.report.site import build_site, svg_cache_dir
+from dagster_project.report.site import build_site
 
 
 @pytest.fixture()
 def published_copy(warehouse, tmp_path) -> Path:
-    """A copy of the published warehouse the test may change; the report folders the tests
-    build in start with the job's chart cache, so unchanged charts are not drawn again."""
+    """A copy of the published warehouse the test may change (the sites built from it share
+    the session's chart cache, conftest.py)."""
     copy = tmp_path / "published" / "warehouse.duckdb"
     copy.parent.mkdir()
     shutil.copy(warehouse.published_db, copy)
-    job_cache = svg_cache_dir(Path(warehouse.env["IW_REPORT_DIR"]))
-    for folder in (tmp_path / "site", tmp_path):
-        shutil.copytree(job_cache, svg_cache_dir(folder / "report"), dirs_exist_ok=True)
     return copy
 
 
