@@ -21,6 +21,7 @@ import yaml
 from dagster_project.config import settings
 from dagster_project.run_liveness import WORKER_TAG, Worker
 from tests.conftest import pipeline_env
+from tests.publish.kill_harness import start_make_run
 
 SEED = 2009
 POLL_SECONDS = 3
@@ -61,17 +62,6 @@ class Story:
     def failure_message(self, run_id: str) -> str:
         with self.instance() as instance:
             return " ".join(e.message for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_FAILURE))
-
-
-def start_make_run(env: dict[str, str], *args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "dagster_project.materialize", *args],
-        cwd=settings().project_root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def kill_make_run_in_step(env: dict[str, str], step_prefix: str, delay: float) -> str:

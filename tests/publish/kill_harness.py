@@ -50,7 +50,8 @@ def latest_run(db: Path) -> str:
         return con.execute("select run_id from meta.publish_log order by published_at desc limit 1").fetchone()[0]
 
 
-def _start(env: dict[str, str], *args: str) -> subprocess.Popen:
+def start_make_run(env: dict[str, str], *args: str) -> subprocess.Popen:
+    """The main command in the background, its log lines on stderr (a pipe)."""
     return subprocess.Popen(
         [sys.executable, "-m", "dagster_project.materialize", *args],
         cwd=settings().project_root,
@@ -62,7 +63,7 @@ def _start(env: dict[str, str], *args: str) -> subprocess.Popen:
 
 
 def _kill_job(env: dict[str, str], delay: float) -> tuple[subprocess.Popen, list[str]]:
-    job = _start(env, "--full")
+    job = start_make_run(env, "--full")
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(job.stderr), daemon=True)
     reader.start()
@@ -75,7 +76,7 @@ def _kill_job(env: dict[str, str], delay: float) -> tuple[subprocess.Popen, list
 
 
 def _kill_publish(env: dict[str, str], delay: float) -> tuple[subprocess.Popen, list[str]]:
-    job = _start(env, "--select", "publish/warehouse")
+    job = start_make_run(env, "--select", "publish/warehouse")
     lines: list[str] = []
     for line in job.stderr:
         lines.append(line)
