@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-import dagster_project.instance_storage  # noqa: F401  (SQLite run history: no fsync per event)
+import dagster_project.instance_storage  # noqa: F401  (SQLite run history: kept connections, no fsync per event)
 from dagster_project.assets.claims import claim_checks
 from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.ingest import raw_assets, raw_file_sources
