@@ -20,15 +20,9 @@ from dagster_project.extract.documents import DOCUMENTS
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long end-to-end stories first, longest first (`story(seconds=…)`: about how long it runs alone):
-    pytest-xdist hands out files in this order, so they run beside the short tests rather than
-    after them."""
-
-    def expected_seconds(item: pytest.Item) -> float:
-        story = item.get_closest_marker("story")
-        return story.kwargs.get("seconds", 60) if story else 0
-
-    items.sort(key=expected_seconds, reverse=True)
+    """The long end-to-end stories first: pytest-xdist hands out files in this order, so they
+    run beside the short tests rather than after them."""
+    items.sort(key=lambda item: item.get_closest_marker("story") is None)
 
 
 @pytest.fixture(scope="session")

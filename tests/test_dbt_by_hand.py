@@ -15,7 +15,7 @@ import pytest
 from dagster_project.config import DEFAULT_BUILD_DB, settings
 from tests.conftest import pipeline_env, run_main_command
 
-pytestmark = pytest.mark.story(seconds=90)
+pytestmark = pytest.mark.story
 
 DBT = str(Path(sys.executable).parent / "dbt")
 FROM_ROOT = ([DBT, "build", "--project-dir", "dbt", "--profiles-dir", "dbt"], ".")

@@ -17,7 +17,7 @@ from dagster_project.extract.run import TABLES
 from dagster_project.raw_files import RawFileError, validate_csv
 from tests.conftest import pipeline_env, run_main_command
 
-pytestmark = pytest.mark.story(seconds=80)
+pytestmark = pytest.mark.story
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases.yml").read_text(encoding="utf-8"))
 INGEST_CASES = [c for c in CASES if c.get("stage", "ingest") == "ingest"]

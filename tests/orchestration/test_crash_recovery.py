@@ -1,6 +1,5 @@
 """Killed runs never stop the nightly refresh: they are found dead and failed, and the next
-run starts by itself. Here `make run` is killed; test_crash_recovery_daemon.py kills runs the
-daemon started.
+run starts by itself, however the killed run was started.
 
 One story in one pipeline folder, with the daemon running as under `make dev` (run monitoring
 polls every 3 s here instead of 15 s):
@@ -10,43 +9,197 @@ polls every 3 s here instead of 15 s):
 2. with a test process holding the build lock (a slow predecessor), a run is submitted to the
    queue the way the schedule and the sensor submit it: it starts once the dead runs are
    failed, is checked by run monitoring while it waits, is not failed, and succeeds;
-3. with no daemon, `make run` itself fails a dead run at start and says who holds the build
-   database.
+3. a queued run's worker is killed in the dbt step; another queued run's whole machine goes
+   (the daemon, its code server and the worker killed together); after a daemon restart, a
+   queued run succeeds;
+4. `make run` itself fails a dead run at start and says who holds the build database.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import random
+import re
 import signal
+import subprocess
+import sys
 import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 
-from tests.orchestration.crash_harness import (
-    SEED,
-    HeldBuildLock,
-    Story,
-    kill_make_run_in_step,
-    monitoring_checks,
-    run_status,
-    start_daemon,
-    start_make_run,
-    story_folder,
-    submit_run,
-    wait_for,
-    wait_until_finished,
-)
+from dagster_project.config import settings
+from dagster_project.run_liveness import WORKER_TAG, Worker
+from tests.conftest import pipeline_env
+from tests.publish.kill_harness import start_make_run
 
-pytestmark = pytest.mark.story(seconds=110)
+pytestmark = pytest.mark.story
+
+SEED = 2009
+POLL_SECONDS = 3
+RUN_TIMEOUT = 420
+STEP_LOGS = re.compile(r" - nightly_refresh - ([0-9a-f-]{36}) - (\S+) - ")
+
+
+@dataclass
+class Story:
+    env: dict[str, str]
+    killed_in_process: list[str] = field(default_factory=list)
+    waiting_run: str = ""
+    polls_while_waiting: int = 0
+    status_after_polls: dg.DagsterRunStatus | None = None
+    worker_killed_run: str = ""
+    machine_killed_run: str = ""
+    after_restart_run: str = ""
+    make_run_stderr: str = ""
+    make_run_killed: str = ""
+    make_run_returncode: int | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def instance(self) -> dg.DagsterInstance:
+        return dg.DagsterInstance.from_config(self.env["DAGSTER_HOME"])
+
+    def run(self, run_id: str) -> dg.DagsterRun:
+        with self.instance() as instance:
+            return instance.get_run_by_id(run_id)
+
+    def started_at(self, run_id: str) -> float:
+        with self.instance() as instance:
+            return instance.get_run_record_by_id(run_id).start_time
+
+    def failed_at(self, run_id: str) -> float:
+        with self.instance() as instance:
+            return max(e.timestamp for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_FAILURE))
+
+    def failure_message(self, run_id: str) -> str:
+        with self.instance() as instance:
+            return " ".join(e.message for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_FAILURE))
+
+
+def kill_make_run_in_step(env: dict[str, str], step_prefix: str, delay: float) -> str:
+    """Start `make run`, SIGKILL it `delay` s after a step whose key starts with `step_prefix`
+    first logs; the killed run's id."""
+    job = start_make_run(env, "--full")
+    for line in job.stderr:
+        match = STEP_LOGS.search(line)
+        if match and match.group(2).startswith(step_prefix):
+            time.sleep(delay)
+            job.send_signal(signal.SIGKILL)
+            job.wait()
+            return match.group(1)
+    raise AssertionError(f"make run ended (exit {job.wait()}) before a step {step_prefix}* started")
+
+
+def start_daemon(env: dict[str, str], log: Path) -> subprocess.Popen:
+    # its own session: killing the group takes the daemon, its code server and run workers, as a reboot would
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "dagster-daemon"), "run", "-m", "dagster_project.definitions"],
+        cwd=settings().project_root,
+        env=env,
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def submit_run(story: Story) -> str:
+    """Submit nightly_refresh to the run queue, as the schedule and the sensor do."""
+    marker = {"iw/test_submission": uuid.uuid4().hex}
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "job",
+            "launch",
+            "-m",
+            "dagster_project.definitions",
+            "-j",
+            "nightly_refresh",
+            "--tags",
+            json.dumps(marker),
+        ],
+        cwd=settings().project_root,
+        env=story.env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    with story.instance() as instance:
+        (run,) = instance.get_runs(dg.RunsFilter(tags=marker))
+    return run.run_id
+
+
+def wait_for(predicate, what: str, timeout: float = RUN_TIMEOUT, every: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def run_status(story: Story, run_id: str) -> dg.DagsterRunStatus:
+    return story.run(run_id).status
+
+
+def wait_until_finished(story: Story, run_id: str) -> dg.DagsterRunStatus:
+    return wait_for(
+        lambda: (
+            run_status(story, run_id) if run_status(story, run_id).name in {"SUCCESS", "FAILURE", "CANCELED"} else None
+        ),
+        f"run {run_id} to finish",
+    )
+
+
+def step_started(story: Story, run_id: str, step_prefix: str) -> bool:
+    with story.instance() as instance:
+        return any(
+            e.dagster_event.step_key.startswith(step_prefix)
+            for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_START)
+        )
+
+
+def worker_pid(story: Story, run_id: str) -> int:
+    return Worker.from_tag(story.run(run_id).tags[WORKER_TAG]).pid
+
+
+class HeldBuildLock:
+    """The build lock held from the test process, as a slow run before ours would hold it."""
+
+    def __init__(self, env: dict[str, str]):
+        self.path = Path(env["IW_BUILD_DB"]).with_suffix(".lock")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, f"run slow-predecessor (pid {os.getpid()}) since 2009-09-01 02:00:00 UTC".encode())
+
+    def release(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+
+
+def monitoring_checks(log: Path, run_id: str) -> int:
+    return log.read_text(errors="replace").count(f"Checking run {run_id}")
 
 
 @pytest.fixture(scope="module")
 def story(tmp_path_factory) -> Story:
-    story, log = story_folder(tmp_path_factory, "crash")
-    env = story.env
+    folder = tmp_path_factory.mktemp("crash")
+    env = pipeline_env(folder)
+    home = Path(env["DAGSTER_HOME"])
+    config = yaml.safe_load((home / "dagster.yaml").read_text())
+    config["run_monitoring"]["poll_interval_seconds"] = POLL_SECONDS
+    (home / "dagster.yaml").write_text(yaml.safe_dump(config))
+    story = Story(env)
     rng = random.Random(SEED)
+    log = folder / "daemon.log"
 
     # 1. make run killed at three seeded points
     for step, window in (("raw__", 1.0), ("dbt_models", 4.0), ("great_expectations_suites", 1.0)):
@@ -71,11 +224,40 @@ def story(tmp_path_factory) -> Story:
         story.status_after_polls = run_status(story, story.waiting_run)
         lock.release()
         wait_until_finished(story, story.waiting_run)
+
+        # 3a. a queued run's worker killed in the dbt step
+        story.worker_killed_run = submit_run(story)
+        wait_for(lambda: step_started(story, story.worker_killed_run, "dbt_models"), "the dbt step")
+        time.sleep(rng.uniform(0.5, 4.0))
+        os.kill(worker_pid(story, story.worker_killed_run), signal.SIGKILL)
+        killed_at = time.time()
+        # 3b. the next queued run's machine goes: daemon, code server and worker at once
+        story.machine_killed_run = submit_run(story)
+        wait_for(lambda: step_started(story, story.machine_killed_run, "dbt_models"), "the dbt step")
+        story.seconds["worker killed to its run failed"] = story.failed_at(story.worker_killed_run) - killed_at
+        story.seconds["worker killed to next queued run started"] = (
+            story.started_at(story.machine_killed_run) - killed_at
+        )
+        time.sleep(rng.uniform(0.5, 4.0))
+        os.killpg(daemon.pid, signal.SIGKILL)
+        daemon.wait()
+    finally:
+        if daemon.poll() is None:
+            os.killpg(daemon.pid, signal.SIGKILL)
+            daemon.wait()
+
+    daemon = start_daemon(env, log)
+    try:
+        restarted = time.time()
+        story.after_restart_run = submit_run(story)
+        wait_until_finished(story, story.after_restart_run)
+        story.seconds["daemon restarted to dead run failed"] = story.failed_at(story.machine_killed_run) - restarted
+        story.seconds["daemon restarted to next run started"] = story.started_at(story.after_restart_run) - restarted
     finally:
         os.killpg(daemon.pid, signal.SIGTERM)
         daemon.wait(timeout=60)
 
-    # 3. make run, with no daemon: fails a dead run itself, and says who holds the build database
+    # 4. make run, with no daemon: fails a dead run itself, and says who holds the build database
     story.make_run_killed = kill_make_run_in_step(env, "raw__", rng.uniform(0.1, 1.0))
     lock = HeldBuildLock(env)
     run = start_make_run(env, "--select", "raw/appendix__practices")
@@ -113,6 +295,28 @@ def test_a_queued_run_starts_by_itself_after_killed_make_runs_and_succeeds(story
 def test_a_live_run_waiting_on_a_slow_predecessor_is_checked_but_never_failed(story):
     assert story.polls_while_waiting >= 3
     assert story.status_after_polls == dg.DagsterRunStatus.STARTED
+
+
+def test_a_queued_runs_killed_worker_is_failed_as_killed_or_found_dead(story):
+    # Dagster's code server reports the signal; on a busy machine run monitoring may find the
+    # dead worker first: either way the run fails and the queue moves on
+    assert run_status(story, story.worker_killed_run) == dg.DagsterRunStatus.FAILURE
+    with story.instance() as instance:
+        said = " ".join(
+            e.message
+            for e in instance.all_logs(story.worker_killed_run)
+            if e.dagster_event and e.dagster_event.event_type_value in ("ENGINE_EVENT", "PIPELINE_FAILURE")
+        )
+    assert "SIGKILL" in said or "found dead at" in said, said
+
+
+def test_a_run_whose_daemon_and_worker_died_together_is_found_dead_after_restart(story):
+    assert run_status(story, story.machine_killed_run) == dg.DagsterRunStatus.FAILURE
+    assert "found dead at" in story.failure_message(story.machine_killed_run)
+
+
+def test_after_a_daemon_restart_the_next_queued_run_succeeds(story):
+    assert run_status(story, story.after_restart_run) == dg.DagsterRunStatus.SUCCESS
 
 
 def test_make_run_fails_a_dead_run_at_start_and_says_so(story):

@@ -14,7 +14,7 @@ from dagster_project.build_state import file_state
 from dagster_project.config import settings
 from tests.conftest import pipeline_env, run_main_command
 
-pytestmark = pytest.mark.story(seconds=45)
+pytestmark = pytest.mark.story
 
 
 def newest_publish(published: Path) -> tuple[str, str]:

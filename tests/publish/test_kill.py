@@ -8,7 +8,7 @@ from dagster_project.publish import TMP_MARKER, integrity_check
 from tests.conftest import run_main_command
 from tests.publish.kill_harness import run_kill_points
 
-pytestmark = pytest.mark.story(seconds=150)
+pytestmark = pytest.mark.story
 
 KILL_POINTS = 10
 SEED = 20091

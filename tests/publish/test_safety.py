@@ -21,7 +21,7 @@ from dagster_project.config import settings
 from tests.conftest import run_main_command
 from tests.publish.kill_harness import latest_run
 
-pytestmark = pytest.mark.story(seconds=70)
+pytestmark = pytest.mark.story
 
 READER = textwrap.dedent(
     """

@@ -20,7 +20,7 @@ import pytest
 from dagster_project.config import settings
 from tests.conftest import pipeline_env
 
-pytestmark = pytest.mark.story(seconds=65)
+pytestmark = pytest.mark.story
 
 SERVER_START_SECONDS = 240
 RUN_SECONDS = 900

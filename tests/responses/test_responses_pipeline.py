@@ -15,7 +15,7 @@ from dagster_project.config import settings
 from dagster_project.responses.generator import generate_collections
 from tests.conftest import pipeline_env, run_main_command
 
-pytestmark = pytest.mark.story(seconds=55)
+pytestmark = pytest.mark.story
 
 APPENDIX = settings().raw_dir / "appendix"
 # the printed band headers in tenths of a point: [lower, upper)
