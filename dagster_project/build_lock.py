@@ -49,16 +49,16 @@ def lock_path(database: str | Path) -> Path:
 
 
 @contextlib.contextmanager
-def reading(database: str | Path) -> Iterator[None]:
+def reading(database: str | Path, *, wait: bool = True) -> Iterator[None]:
     """Hold the build lock shared while this process reads the build database outside a run.
     DuckDB lets no process write a file another has open, even read-only: a run (which holds
     the lock exclusively) waits for the read to end instead of failing on it, and the read
-    waits for a run in progress."""
+    waits for a run in progress (with `wait=False` it raises BlockingIOError instead)."""
     path = lock_path(database)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH)
+        fcntl.flock(fd, fcntl.LOCK_SH if wait else fcntl.LOCK_SH | fcntl.LOCK_NB)
         yield
     finally:
         os.close(fd)  # releases the flock

@@ -16,7 +16,7 @@ DEFAULT_BUILD_DB = PROJECT_ROOT / ".data" / "build" / "warehouse.duckdb"
 DEFAULT_PUBLISHED_DB = PROJECT_ROOT / ".data" / "published" / "warehouse.duckdb"
 
 
-def _path(var: str, default: Path) -> Path:
+def _path(var: str, default: Path | None) -> Path | None:
     value = os.environ.get(var)
     # absolute, but links kept: the report's path is a link that each build points anew, and
     # resolved it would name the previous build's folder
@@ -35,6 +35,7 @@ class Settings:
     data_docs_dir: Path
     responses_dir: Path
     report_dir: Path
+    chart_cache_dir: Path | None
 
 
 def settings() -> Settings:
@@ -53,4 +54,7 @@ def settings() -> Settings:
         responses_dir=_path("IW_RESPONSES_DIR", PROJECT_ROOT / ".data" / "responses"),
         # the report site; index.html inside it
         report_dir=_path("IW_REPORT_DIR", published_db.parent / "report"),
+        # the report's chart SVGs, kept between builds; several sites may share one (the tests'
+        # pipelines do); default: beside each site (report/site.py)
+        chart_cache_dir=_path("IW_CHART_CACHE_DIR", None),
     )

@@ -47,7 +47,8 @@ def failing_rows(db_path, run_id: str, check_name: str, limit: int = 5) -> list[
     """What a failed check found: a GX rule's findings (`row key (line N)`, quality.findings),
     or the rows a dbt test stored (schema test_failures, for tests with store_failures)."""
     try:
-        with reading(db_path), duckdb.connect(str(db_path), read_only=True) as con:
+        # detail only: a failed run's report must not wait for the next run to finish
+        with reading(db_path, wait=False), duckdb.connect(str(db_path), read_only=True) as con:
             rows = (
                 con.execute(
                     "select row_key, source_line from quality.findings where run_id = ? and rule_id = ? "
@@ -63,7 +64,7 @@ def failing_rows(db_path, run_id: str, check_name: str, limit: int = 5) -> list[
                 stored = con.execute(f'select * from test_failures."{check_name}" limit {limit}')
                 names = [d[0] for d in stored.description]
                 return [", ".join(f"{n}={v}" for n, v in zip(names, row, strict=False)) for row in stored.fetchall()]
-    except duckdb.Error:
+    except (duckdb.Error, BlockingIOError):
         pass
     return []
 

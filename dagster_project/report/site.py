@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dagster_project.config import settings
 from dagster_project.report.pages import render_site
 from dagster_project.report.queries import read_report_data
 
@@ -43,10 +44,8 @@ class ReportResult:
 
 
 def svg_cache_dir(report_dir: Path) -> Path:
-    """Where chart SVGs are kept between builds: $IW_CHART_CACHE_DIR (a cache several sites may
-    share, as the tests' pipelines do), else beside the site."""
-    shared = os.environ.get("IW_CHART_CACHE_DIR")
-    return Path(os.path.abspath(shared)) if shared else report_dir.parent / f".{report_dir.name}.svg-cache"
+    """Where chart SVGs are kept between builds: IW_CHART_CACHE_DIR (config.py), else beside the site."""
+    return settings().chart_cache_dir or report_dir.parent / f".{report_dir.name}.svg-cache"
 
 
 def _versions(report_dir: Path) -> list[Path]:

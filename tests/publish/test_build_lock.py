@@ -10,6 +10,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from dagster_project.build_lock import lock_holder, lock_path, reading
 
 HOLD_EXCLUSIVE = textwrap.dedent(
@@ -51,3 +53,17 @@ def test_a_read_waits_for_a_run_that_holds_the_lock(tmp_path):
         waited = time.monotonic() - started
     run.wait(timeout=30)
     assert waited > 0.5
+
+
+def test_a_read_that_must_not_wait_says_the_lock_is_busy(tmp_path):
+    db = tmp_path / "warehouse.duckdb"
+    run = subprocess.Popen(
+        [sys.executable, "-c", HOLD_EXCLUSIVE, str(lock_path(db)), "5"], stdout=subprocess.PIPE, text=True
+    )
+    assert run.stdout.readline().strip() == "held"
+    try:
+        with pytest.raises(BlockingIOError), reading(db, wait=False):
+            pass
+    finally:
+        run.kill()
+        run.wait(timeout=30)
