@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import sys
 import time
+import warnings
 
 import dagster as dg
 import duckdb
@@ -158,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from dagster_project.changes import plan_run
     from dagster_project.definitions import defs
+
+    # resolving the definitions, Dagster copies every sensor with an `owners` parameter it marks
+    # beta and warns on every run; the project sets no owners
+    warnings.filterwarnings("ignore", message="Parameter `owners` of initializer", category=dg.BetaWarning)
 
     cfg = settings()
     # dbt echoes a line per node to stdout; keep it in a file so this command's output stays short
