@@ -32,7 +32,7 @@ def test_every_raw_csv_has_an_ingest_asset(defs):
     assert {f"raw/{t.table_name}" for t in TABLES} <= keys
 
 
-RESPONSES_SOURCES = {("raw", "responses__answers"), ("raw", "responses__collections")}
+RESPONSES_SOURCES = {("raw", "responses__trust_answer_counts"), ("raw", "responses__collections")}
 
 
 def test_every_dbt_source_is_a_raw_csv_or_the_responses(manifest):
@@ -93,4 +93,4 @@ def test_the_nightly_job_builds_everything_but_the_partitioned_responses(defs):
     graph = defs.resolve_asset_graph()
     nightly = defs.resolve_job_def("nightly_refresh").asset_layer.executable_asset_keys
     assert nightly == graph.materializable_asset_keys - set(RESPONSES_KEYS)
-    assert RESPONSES_KEY in graph.get(dg.AssetKey(["intermediate", "int_responses__cell_counts"])).parent_keys
+    assert RESPONSES_KEY in graph.get(dg.AssetKey(["intermediate", "int_responses__trust_scores"])).parent_keys

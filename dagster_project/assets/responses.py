@@ -8,7 +8,7 @@ nightly job, and records a materialisation of each partition.
 The partitioned asset cannot share a job with the unpartitioned ones (Dagster asks all
 partitioned assets of a job to share one partitions definition, and a partitioned job needs a
 partition key for every run): `responses_refresh` loads collections, `nightly_refresh` builds
-the regenerated tables from whatever is loaded (dbt reads raw.responses__answers) and checks
+the regenerated tables from whatever is loaded (dbt reads the loaded collections' counts) and checks
 and publishes them with everything else. The assets are declared here and materialised by the
 job's op, not executable on their own: "Materialize all" in the UI then builds the warehouse as
 the nightly job does, instead of asking for collections to backfill.
@@ -23,28 +23,31 @@ from dagster_project.config import settings
 from dagster_project.responses.contract import COLUMNS, ResponseFileError, collection_files
 from dagster_project.responses.load import drop_collections, label_tables, load_collection, store_dir
 
-RESPONSES_KEY = dg.AssetKey(["raw", "responses__answers"])
+RESPONSES_KEY = dg.AssetKey(["raw", "responses__trust_answer_counts"])
 COLLECTIONS_KEY = dg.AssetKey(["raw", "responses__collections"])
 RESPONSES_KEYS = (RESPONSES_KEY, COLLECTIONS_KEY)
 response_collections = dg.DynamicPartitionsDefinition(name="response_collections")
+# the contract's columns the counts keep (all but the respondent)
+COUNTED_COLUMNS = [c for c in COLUMNS if c.name != "respondent_id"]
 
 
 responses_specs = [
     dg.AssetSpec(
         RESPONSES_KEY,
         description=(
-            "Respondent-level answers, one row per answer, one partition per collection (file "
-            "<collection>.parquet or .csv in IW_RESPONSES_DIR), checked and kept as Parquet beside the build "
-            "database (responses/), which dbt reads. Collections whose id starts with 'synthetic-' are "
-            "SYNTHETIC, generated from the published tables (python -m dagster_project.responses)."
+            "Respondent-level answers, one partition per collection (file <collection>.parquet or .csv in "
+            "IW_RESPONSES_DIR, one row per answer), checked against the contract and counted in the same pass: "
+            "answers per question, trust, audience and answer, kept as Parquet beside the build database "
+            "(response_counts/), which dbt reads. Collections whose id starts with 'synthetic-' are SYNTHETIC, "
+            "generated from the published tables (python -m dagster_project.responses)."
         ),
         kinds={"parquet"},
         group_name="raw",
         partitions_def=response_collections,
         metadata={
             "dagster/column_schema": dg.TableSchema(
-                columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in COLUMNS]
-                + [dg.TableColumn("source_row", "BIGINT", description="Row of the collection's file (1-based).")]
+                columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in COUNTED_COLUMNS]
+                + [dg.TableColumn("answers", "INTEGER", description="Number of such answers in the collection.")]
             )
         },
     ),
@@ -93,7 +96,7 @@ def load_collections(context: dg.OpExecutionContext, duckdb: DuckDBResource, bui
                     "respondents": collection.respondents,
                     "synthetic": collection.is_synthetic,
                     "file_sha256": collection.sha256,
-                    "checked_copies": dg.MetadataValue.path(str(store)),
+                    "counts": dg.MetadataValue.path(str(store / f"{collection.collection}.parquet")),
                 },
             )
         )

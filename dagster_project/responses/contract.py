@@ -6,17 +6,18 @@ default ``.data/responses``); the file name is the collection's id and its parti
 Dagster. Ids of synthetic collections start with ``synthetic-``.
 
 Every file is checked before it is used, with DuckDB (a collection holds some 424,000 answers):
-its columns; then, in one pass grouped by respondent, every value, that no respondent answers a
-question twice, and that a respondent stays in one trust and one audience. A bad file raises
-`ResponseFileError` naming the file, the row (1-based, the header not counted; a CSV's line is
-row + 1) and the column; the collection's previously checked copy stays in use.
+its columns; every value; that no respondent answers a question twice; and that a respondent
+stays in one trust and one audience. The pass that checks the values also counts the answers
+per question, trust, audience and answer (every table the appendix prints is a sum of these
+counts), so a file's answers are read once. A bad file raises `ResponseFileError` naming the
+file, the row (1-based, the header not counted; a CSV's line is row + 1) and the column; the
+collection's previously checked counts stay in use.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,9 +88,11 @@ comma-separated). The real answers are not held: `make run` generates one SYNTHE
 named `synthetic-…` and carry the Parquet key-value metadata `synthetic = true`; their answers
 reproduce the printed tables and nothing else (the lost per-sector charts are not generated).
 
-Partition key of the Dagster asset `raw/responses__answers` (one partition per collection). The
-checked copy of each file is kept as Parquet beside the build database (`responses/`), read in
-place by dbt; `raw.responses__collections` lists the collections with each file's SHA-256.
+Partition key of the Dagster asset `raw/responses__trust_answer_counts` (one partition per
+collection). The pass that checks a file also counts its answers per question, trust, audience
+and answer; those counts are kept as Parquet beside the build database (`responses/`), read in
+place by dbt, and never published; `raw.responses__collections` lists the collections with
+each file's SHA-256.
 
 | column | type | null allowed | values checked on ingest | meaning |
 |---|---|---|---|---|
@@ -97,7 +100,7 @@ place by dbt; `raw.responses__collections` lists the collections with each file'
 Also checked on ingest: exactly these columns; no respondent answers a question twice; a
 respondent keeps one trust and one audience. A bad file fails naming the file, the row (1-based,
 header not counted; a CSV's line is row + 1) and the column, and the collection's previous
-checked copy stays in use.
+checked counts stay in use.
 """
 
 
@@ -173,10 +176,11 @@ def _columns(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
     return dict.fromkeys(header.split(","), "VARCHAR") if header else {}
 
 
-def stage_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -> None:
-    """Check the columns of `path` and write its rows, typed and in file order, to the Parquet
-    file `staged` (a CSV is converted; a value that does not convert becomes null and is
-    reported by `check_collection` with the file's own value)."""
+def typed_answers(con: duckdb.DuckDBPyConnection, path: Path, scratch: Path) -> Path:
+    """The Parquet file that holds the rows of `path` with the contract's columns and types, in
+    file order: `path` itself when it already has them (read in place, not copied), else a
+    conversion written to `scratch` (a value that does not convert becomes null and is reported
+    by `check_collection` with the file's own value)."""
     types = _columns(con, path)
     names = list(types)
     missing = [c for c in COLUMN_NAMES if c not in names]
@@ -190,8 +194,7 @@ def stage_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -
             path, None, extra[0], f"unexpected column; expected the columns {', '.join(COLUMN_NAMES)}"
         )
     if path.suffix == ".parquet" and names == list(COLUMN_NAMES) and all(types[c.name] == c.type for c in COLUMNS):
-        shutil.copyfile(path, staged)  # already the contract's columns and types: keep the bytes
-        return
+        return path
     if path.suffix == ".parquet":
         source = "read_parquet(?)"
     else:
@@ -202,12 +205,13 @@ def stage_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -
         )
     typed = ", ".join(f"try_cast({c.name} as {c.type}) as {c.name}" for c in COLUMNS)
     try:
-        # insertion order is kept (DuckDB's default), so row n of `staged` is row n of `path`
+        # insertion order is kept (DuckDB's default), so row n of `scratch` is row n of `path`
         con.execute(
-            f"copy (select {typed} from {source}) to '{staged}' (format parquet, compression zstd)", [str(path)]
+            f"copy (select {typed} from {source}) to '{scratch}' (format parquet, compression zstd)", [str(path)]
         )
     except duckdb.Error as exc:
         raise ResponseFileError(path, None, None, f"not readable as the contract's columns ({exc})") from None
+    return scratch
 
 
 def _original_value(con: duckdb.DuckDBPyConnection, path: Path, column: str, row: int) -> object:
@@ -219,8 +223,51 @@ def _original_value(con: duckdb.DuckDBPyConnection, path: Path, column: str, row
     return found[0] if found else None
 
 
-def check_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -> LoadedCollection:
-    """Check every value of the staged rows of `path` in one pass (grouped by respondent)."""
+COUNTS = "checked_answer_counts"  # a temporary table, per connection
+
+
+def check_collection(con: duckdb.DuckDBPyConnection, path: Path, answers: Path) -> LoadedCollection:
+    """Check every row of `answers` (the typed rows of `path`) and leave their counts per
+    question, trust, audience and answer in the temporary table `COUNTS`.
+
+    Two scans, no per-row test: the counts' few distinct keys hold every value of the checked
+    columns, so the values are tested on them; one aggregate per respondent finds repeated
+    questions (a respondent's questions fit one 64-bit mask) and changed trusts or audiences.
+    Only a file that fails is read again, to name the first bad row (`_first_error`)."""
+    collection = path.stem
+    source = f"read_parquet('{answers}')"
+    con.execute(
+        f"create or replace temp table {COUNTS} as "
+        "select collection, question_id, trust_code, audience, answer, cast(count(*) as integer) as answers "
+        f"from {source} group by all"
+    )
+    bad_values = con.execute(
+        f"select count(*) from {COUNTS} where collection is distinct from ? "
+        f"or trust_code is null or trust_code not in {_sql_list(TRUST_CODES)} "
+        f"or audience is null or audience not in {_sql_list(AUDIENCES)} "
+        "or question_id is null or question_id not between 1 and 59 "
+        f"or answer is null or answer not in {_sql_list(ANSWERS)}",
+        [collection],
+    ).fetchone()[0]
+    respondents, rows, bad_respondents = con.execute(
+        "select count(*), sum(answers), "
+        "       count(*) filter (where respondent_id is null or respondent_id < 1 or answers <> bit_count(questions) "
+        "                        or trusts or audiences) "
+        "from (select respondent_id, count(*) as answers, "
+        "             bit_or(cast(1 as ubigint) << least(greatest(question_id, 0), 63)) as questions, "
+        "             min(trust_code) <> max(trust_code) as trusts, min(audience) <> max(audience) as audiences "
+        f"      from {source} group by respondent_id)"
+    ).fetchone()
+    if not rows:
+        raise ResponseFileError(path, 1, None, "no answers in the file")
+    if bad_values or bad_respondents:
+        _first_error(con, path, answers)
+        raise ResponseFileError(path, None, None, "the file does not meet the contract")  # _first_error names the row
+    return LoadedCollection(collection, path, int(rows), int(respondents), file_sha256(path))
+
+
+def _first_error(con: duckdb.DuckDBPyConnection, path: Path, answers: Path) -> None:
+    """Raise the error of the first bad row of a file that failed its checks."""
     collection = path.stem
     checks = [
         (
@@ -246,11 +293,10 @@ def check_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -
     per_respondent = ", ".join(
         f"min(row) filter (where {condition}) as first_bad_{name}" for name, condition, _ in checks
     )
-    # one pass: per respondent, the first row of each kind of bad value, and whether the
-    # respondent repeats a question (question_id < 64: its questions fit one 64-bit mask) or
-    # changes trust or audience
+    # per respondent, the first row of each kind of bad value, and whether the respondent
+    # repeats a question or changes trust or audience
     found = con.execute(
-        f"select count(*), sum(answers), {first_bad}, "
+        f"select {first_bad}, "
         "       count(*) filter (where answers <> bit_count(questions)), "
         "       count(*) filter (where trusts or audiences) "
         f"from (select respondent_id, count(*) as answers, {per_respondent}, "
@@ -258,18 +304,16 @@ def check_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -
         "              min(trust_code) <> max(trust_code) as trusts, min(audience) <> max(audience) as audiences "
         "       from (select *, file_row_number + 1 as row from read_parquet(?, file_row_number = true)) "
         "       group by respondent_id)",
-        [str(staged)],
+        [str(answers)],
     ).fetchone()
-    respondents, rows, bad_rows, repeats, movers = found[0], found[1] or 0, found[2:-2], found[-2], found[-1]
-    if rows == 0:
-        raise ResponseFileError(path, 1, None, "no answers in the file")
+    bad_rows, repeats, movers = found[:-2], found[-2], found[-1]
     bad = [(row, name, expected) for (name, _, expected), row in zip(checks, bad_rows, strict=False) if row is not None]
     if bad:
         row, name, expected = min(bad)
         raise ResponseFileError(
             path, row, name, f"expected {expected}, found {_original_value(con, path, name, row)!r}"
         )
-    answers = f"(select *, file_row_number + 1 as row from read_parquet('{staged}', file_row_number = true))"
+    answers = f"(select *, file_row_number + 1 as row from read_parquet('{answers}', file_row_number = true))"
     if repeats:
         row, respondent, question, first = con.execute(
             f"select row, respondent_id, question_id, first_row from ("
@@ -301,13 +345,19 @@ def check_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -
             column,
             f"a respondent keeps one {column}: expected {expected!r} as on row {first}, found {value!r}",
         )
-    return LoadedCollection(collection, path, int(rows), int(respondents), file_sha256(path))
 
 
-def read_collection(con: duckdb.DuckDBPyConnection, path: Path, staged: Path) -> LoadedCollection:
-    """Check the file against the contract, writing its typed rows to `staged` on the way."""
+def read_collection(con: duckdb.DuckDBPyConnection, path: Path, counts: Path) -> LoadedCollection:
+    """Check the file against the contract and write its answer counts to the Parquet file
+    `counts` (collection, question_id, trust_code, audience, answer, answers)."""
     path = Path(path)
     if not path.exists():
         raise ResponseFileError(path, None, None, "file not found")
-    stage_collection(con, path, staged)
-    return check_collection(con, path, staged)
+    scratch = counts.with_name(counts.name + ".answers")
+    try:
+        loaded = check_collection(con, path, typed_answers(con, path, scratch))
+        con.execute(f"copy {COUNTS} to '{counts}' (format parquet, compression zstd)")
+    finally:
+        scratch.unlink(missing_ok=True)
+        con.execute(f"drop table if exists {COUNTS}")
+    return loaded

@@ -1,9 +1,11 @@
-"""Keep the checked collections: a checked copy of each collection's file in the store (Parquet,
-typed, in the file's row order; what dbt reads) and one row per collection in
-`raw.responses__collections` of the build database.
+"""Keep the checked collections: each collection's answer counts in the store (one Parquet file
+per collection, per question, trust, audience and answer; what dbt reads) and one row per
+collection in `raw.responses__collections` of the build database.
 
-The answers themselves stay in Parquet: the warehouse holds what is computed from them, and the
-published file BI reads holds no respondent-level row.
+A collection's answers are read once, when its file is new or changed: the pass that checks
+them counts them, and dbt sums the counts, so the nightly build never scans answers again. The
+counts stay outside the warehouse: the published file BI reads holds no row per trust or
+respondent, only the regenerated appendix tables.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ SYNTHETIC_LABEL = (
 
 
 def store_dir(build_db: Path) -> Path:
-    """Checked copies of the collections, beside the build database (dbt's source reads them)."""
-    return Path(build_db).parent / "responses"
+    """The collections' checked answer counts, beside the build database (dbt's source reads them)."""
+    return Path(build_db).parent / "response_counts"
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -50,7 +52,7 @@ def loaded_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def load_collection(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, store: Path) -> LoadedCollection:
-    """Check one collection file, then replace its checked copy; a bad file changes nothing."""
+    """Check and count one collection file, then replace its counts; a bad file changes nothing."""
     ensure_tables(con)
     store.mkdir(parents=True, exist_ok=True)
     path = Path(path)

@@ -28,14 +28,28 @@ def write_csv(folder: Path, rows: list[str], header: str = HEADER, name: str = "
 
 def rejection(path: Path) -> ResponseFileError:
     with duckdb.connect() as con, pytest.raises(ResponseFileError) as caught:
-        read_collection(con, path, path.with_name("staged.parquet"))
+        read_collection(con, path, path.with_name("counts.parquet"))
     return caught.value
 
 
 def test_a_well_formed_file_is_read_with_its_rows_and_respondents(tmp_path):
     with duckdb.connect() as con:
-        loaded = read_collection(con, write_csv(tmp_path, GOOD_ROWS), tmp_path / "staged.parquet")
+        loaded = read_collection(con, write_csv(tmp_path, GOOD_ROWS), tmp_path / "counts.parquet")
     assert (loaded.collection, loaded.rows, loaded.respondents, loaded.is_synthetic) == ("c2024", 4, 3, False)
+
+
+def test_the_checked_file_is_counted_per_question_trust_audience_and_answer(tmp_path):
+    rows = GOOD_ROWS + ["c2024,T002,4,frontline,2,score_2", "c2024,T002,5,leaders_managers,2,score_2"]
+    path, counts = write_csv(tmp_path, rows), tmp_path / "counts.parquet"
+    with duckdb.connect() as con:
+        read_collection(con, path, counts)
+        written = con.execute(f"select * from read_parquet('{counts}') order by all").fetchall()
+        expected = con.execute(
+            "select collection, cast(question_id as integer), trust_code, audience, answer, cast(count(*) as integer) "
+            f"from read_csv('{path}', all_varchar = true) group by all order by all"
+        ).fetchall()
+    assert written == expected
+    assert ("c2024", 2, "T002", "frontline", "score_2", 2) in written
 
 
 def test_an_answer_of_6_is_rejected_naming_row_and_column(tmp_path):
@@ -96,7 +110,7 @@ def test_a_parquet_file_names_the_row_of_the_bad_answer(tmp_path):
     assert (error.row, error.column) == (1234, "answer")
 
 
-def test_a_bad_file_leaves_the_collections_checked_copy_as_it_was(tmp_path):
+def test_a_bad_file_leaves_the_collections_checked_counts_as_they_were(tmp_path):
     database, store = tmp_path / "build.duckdb", tmp_path / "store"
     with duckdb.connect(str(database)) as con:
         first = load_collection(con, write_csv(tmp_path, GOOD_ROWS), "run-1", store)
@@ -106,7 +120,7 @@ def test_a_bad_file_leaves_the_collections_checked_copy_as_it_was(tmp_path):
         assert con.execute("select file_sha256, run_id from raw.responses__collections").fetchall() == [
             (first.sha256, "run-1")
         ]
-        assert con.execute(f"select count(*), min(answer) from read_parquet('{store}/*.parquet')").fetchone() == (
+        assert con.execute(f"select sum(answers), min(answer) from read_parquet('{store}/*.parquet')").fetchone() == (
             4,
             "dont_know",
         )

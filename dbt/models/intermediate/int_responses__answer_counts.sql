@@ -1,6 +1,6 @@
 -- the response tables' grain: counts per collection, question and answer, by audience
-with cell_counts as (
-    select * from {{ ref('int_responses__cell_counts') }}
+with trust_answer_counts as (
+    select * from {{ ref('stg_responses__trust_answer_counts') }}
 ),
 
 counted as (
@@ -11,7 +11,7 @@ counted as (
         cast(sum(answers) filter (where audience = 'leaders_managers') as integer) as leaders_managers_responses,
         cast(sum(answers) filter (where audience = 'frontline') as integer) as frontline_responses,
         cast(sum(answers) as integer) as total_responses
-    from cell_counts
+    from trust_answer_counts
     group by collection, question_id, response_code
 )
 
