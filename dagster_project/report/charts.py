@@ -11,16 +11,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
 WIDTH = 420
 BAR_STEP = 18
@@ -200,38 +203,82 @@ class SvgRenderer:
     SVGs are kept in `cache_dir` by a hash of the spec and the renderer's version. An entry's
     modification time is when a build last used it; `prune` removes entries unused for
     `MAX_UNUSED_DAYS`, so several sites (or concurrent builds) may share one cache folder.
+
+    Charts not in the cache are drawn by `draw`, all at once, in up to `MAX_WORKERS` processes
+    (draw_worker.py): a cold build draws some 140 charts, and one vl-convert uses one core.
     """
 
     MAX_UNUSED_DAYS = 14
+    MAX_WORKERS = 2
+    CHARTS_PER_WORKER = 16  # fewer charts than this do not pay for a second process
 
     def __init__(self, cache_dir: Path | None):
         self.cache_dir = cache_dir
         self.rendered = 0
         self.reused = 0
+        self._drawn: dict[str, str] = {}  # key -> SVG drawn by this renderer
+        # id(chart) -> (chart, spec, key); holding the chart keeps its id from being reused
+        self._keys: dict[int, tuple[alt.TopLevelMixin, dict, str]] = {}
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
+
+    def _spec_and_key(self, chart: alt.TopLevelMixin) -> tuple[dict, str]:
+        if id(chart) not in self._keys:
+            spec = chart.to_dict(validate=False)
+            key = hashlib.sha256(
+                json.dumps([spec, RENDERER_VERSION], sort_keys=True, default=str).encode("utf-8")
+            ).hexdigest()
+            self._keys[id(chart)] = (chart, spec, key)
+        return self._keys[id(chart)][1:]
+
+    def _cache_path(self, key: str) -> Path | None:
+        return self.cache_dir / f"{key}.svg" if self.cache_dir is not None else None
+
+    def draw(self, charts: list[alt.TopLevelMixin]) -> None:
+        """Draw every chart that is not in the cache, at once."""
+        todo: dict[str, dict] = {}
+        for chart in charts:
+            spec, key = self._spec_and_key(chart)
+            if key not in self._drawn and key not in todo and not self._exists(self._cache_path(key)):
+                todo[key] = spec
+        if not todo:
+            return
+        keys = list(todo)
+        workers = min(self.MAX_WORKERS, os.cpu_count() or 1, math.ceil(len(keys) / self.CHARTS_PER_WORKER))
+        shares = [keys[i::workers] for i in range(workers)]
+        with ThreadPoolExecutor(workers) as pool:
+            drawn = pool.map(lambda share: _draw_in_worker([todo[k] for k in share]), shares)
+            for share, svgs in zip(shares, drawn, strict=True):
+                for key, svg in zip(share, svgs, strict=True):
+                    self._drawn[key] = svg
+                    self._store(key, svg)
+        self.rendered += len(keys)
 
     def svg(self, chart: alt.TopLevelMixin, id_prefix: str) -> str:
         """The chart as SVG markup to inline in a page. Ids inside the SVG (clip paths) get
         `id_prefix` so that several charts on one page do not share them."""
-        spec = chart.to_dict(validate=False)
-        key = hashlib.sha256(
-            json.dumps([spec, RENDERER_VERSION], sort_keys=True, default=str).encode("utf-8")
-        ).hexdigest()
-        cached = self.cache_dir / f"{key}.svg" if self.cache_dir is not None else None
-        svg = self._cached(cached)
-        if svg is not None:
-            self.reused += 1
-        else:
-            # no data from URLs: every chart carries its values inline
-            svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
-            self.rendered += 1
-            if cached is not None:
-                partial = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-                partial.write_text(svg, encoding="utf-8")
-                os.replace(partial, cached)
+        _, key = self._spec_and_key(chart)
+        svg = self._drawn.get(key)
+        if svg is None:
+            svg = self._cached(self._cache_path(key))
+            if svg is not None:
+                self.reused += 1
+            else:  # not drawn yet, or pruned by another build since `draw`
+                self.draw([chart])
+                svg = self._drawn[key]
         svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{id_prefix}-{m[1]}"', svg)
         return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{id_prefix}-{m[1]})", svg)
+
+    def _store(self, key: str, svg: str) -> None:
+        cached = self._cache_path(key)
+        if cached is not None:
+            partial = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            partial.write_text(svg, encoding="utf-8")
+            os.replace(partial, cached)
+
+    @staticmethod
+    def _exists(path: Path | None) -> bool:
+        return path is not None and path.exists()
 
     @staticmethod
     def _cached(path: Path | None) -> str | None:
@@ -251,3 +298,20 @@ class SvgRenderer:
             with contextlib.suppress(FileNotFoundError):
                 if path.stat().st_mtime < too_old:
                     path.unlink()
+
+
+def _draw_in_worker(specs: list[dict]) -> list[str]:
+    """SVGs of `specs`, drawn by one draw_worker process."""
+    done = subprocess.run(
+        [sys.executable, "-m", "dagster_project.report.draw_worker"],
+        input=json.dumps(specs, default=str),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"drawing {len(specs)} charts failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    svgs = json.loads(done.stdout)
+    if len(svgs) != len(specs):
+        raise RuntimeError(f"drawing {len(specs)} charts returned {len(svgs)} SVGs")
+    return svgs

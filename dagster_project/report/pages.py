@@ -142,6 +142,7 @@ def render_site(frames: dict[str, pd.DataFrame], out_dir: Path, svg_cache: Path 
         (out_dir / name).write_text(html, encoding="utf-8")
 
     all_figures = [f for p in practices for f in p.figures] + [f for s in sections for f in s.figures]
+    renderer.draw([f.chart for f in all_figures if f.chart is not None])  # the new ones, in parallel
     questions = frames["questions"]
     for page in practices:
         page_view = {

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import altair as alt
 import pandas as pd
+import pytest
+import vl_convert
 
 from dagster_project.report.charts import SvgRenderer
 
@@ -56,3 +59,27 @@ def test_an_entry_another_build_removed_is_drawn_again(tmp_path):
         entry.unlink()
     renderer = SvgRenderer(tmp_path)
     assert renderer.svg(chart(2), "f1").startswith("<svg") and renderer.rendered == 1
+
+
+def without_ids(svg: str) -> str:
+    return re.sub(r'(id="[^"]+"|url\(#[^)]+\))', "", svg)
+
+
+def test_charts_drawn_in_worker_processes_are_what_vl_convert_draws(tmp_path):
+    charts = [chart(value) for value in range(20)]  # more than one worker's share: two workers
+    renderer = SvgRenderer(tmp_path)
+    renderer.draw(charts)
+
+    assert renderer.rendered == 20
+    for c in charts:
+        expected = vl_convert.vegalite_to_svg(c.to_dict(validate=False), allowed_base_urls=[])
+        assert without_ids(renderer.svg(c, "f1")) == without_ids(expected)
+    assert renderer.rendered == 20 and len(list(tmp_path.iterdir())) == 20
+
+
+def test_a_chart_that_cannot_be_drawn_fails_with_vl_converts_error(tmp_path):
+    broken = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q")
+    broken.mark = "no_such_mark"
+    with pytest.raises(RuntimeError, match="drawing 1 charts failed"):
+        SvgRenderer(tmp_path).draw([broken])
+    assert list(tmp_path.iterdir()) == []
