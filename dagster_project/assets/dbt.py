@@ -14,6 +14,7 @@ from dagster_project.build_state import record_change
 from dagster_project.changes import dbt_project_wide_version
 from dagster_project.config import settings
 from dagster_project.project import dbt_project, pipeline_dbt_state, run_state_dir
+from dagster_project.quality import runner
 
 
 class Translator(DagsterDbtTranslator):
@@ -47,6 +48,7 @@ class Translator(DagsterDbtTranslator):
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, build_lock: BuildLock):
     with duckdb.get_connection() as con:  # closed before dbt opens the file
         record_change(con, context.run_id, "dbt build")
+    runner.preload()  # the checks' library loads while this process waits on dbt
     # dbt_project.yml turns partial parsing off for dbt run by hand; the pipeline's target folder
     # beside the build database (project.py) keeps a partial-parse file only this pipeline writes
     # (a run holds the build lock, so one at a time)

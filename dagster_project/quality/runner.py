@@ -23,11 +23,13 @@ Design
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import decimal
 import logging
 import math
 import os
+import threading
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +45,24 @@ log = logging.getLogger(__name__)
 
 # Set before great_expectations is first imported (it is imported lazily below).
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+_preloading: threading.Thread | None = None
+
+
+def preload() -> None:
+    """Start importing great_expectations (some 2.5 s) in a background thread. The dbt step
+    calls this: its process only waits on dbt's subprocess then, and the checks after it find
+    the library loaded. `_ephemeral_context` waits for the thread before it imports."""
+    global _preloading
+    if _preloading is None:
+        _preloading = threading.Thread(target=_import_gx, name="preload-great-expectations", daemon=True)
+        _preloading.start()
+
+
+def _import_gx() -> None:
+    with contextlib.suppress(Exception):  # the checks import it again and report any error
+        import great_expectations  # noqa: F401
+
 
 _DIALECT_DRIVER = "gxquality"
 _DATASOURCE = "warehouse"
@@ -245,6 +265,8 @@ def write_results(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
 
 
 def _ephemeral_context(data_docs_dir: Path):
+    if _preloading is not None:
+        _preloading.join()  # one thread imports at a time
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig,
