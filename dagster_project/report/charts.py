@@ -33,6 +33,7 @@ SERIES_SHAPES = ("circle", "diamond", "square")
 BAR_COLOUR = "#0072B2"
 FONT = "sans-serif"
 RENDERER_VERSION = (alt.__version__, metadata.version("vl-convert-python"))
+DRAW_WORKER = Path(__file__).with_name("draw_worker.py")
 
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -303,7 +304,7 @@ class SvgRenderer:
 def _draw_in_worker(specs: list[dict]) -> list[str]:
     """SVGs of `specs`, drawn by one draw_worker process."""
     done = subprocess.run(
-        [sys.executable, "-m", "dagster_project.report.draw_worker"],
+        [sys.executable, str(DRAW_WORKER)],  # a script: it needs vl-convert only, not this package
         input=json.dumps(specs, default=str),
         capture_output=True,
         text=True,
