@@ -19,7 +19,9 @@ The plan is then one of:
   since it was published (a failed or killed run, dbt by hand: the instance's record no longer
   describes it), the pipeline's own code changed (its checks may have changed, and they guard
   everything), or a full run was asked for;
-- **partial**: the stale and missing assets (with their checks) and publish;
+- **partial**: the stale and missing assets (with their checks) and publish; collections of
+  answers loaded since the last publish (`responses_refresh`, which records the build file's
+  state before and after it wrote) count as a change of what they feed, not of the whole build;
 - **verify**: nothing is stale: only publish runs, which re-publishes the unchanged build with
   a new `meta.publish_log` row whose `built_by_run_id` names the run that built the data, so BI
   can tell when the data were last confirmed current and when they were last rebuilt.
@@ -35,6 +37,7 @@ from pathlib import Path
 import dagster as dg
 from dagster._core.definitions.data_version import CODE_VERSION_TAG, DATA_VERSION_TAG
 
+from dagster_project.assets.responses import COLLECTIONS_KEY, RESPONSES_KEYS
 from dagster_project.build_state import file_state
 from dagster_project.config import settings
 from dagster_project.extract.run import TABLES
@@ -127,15 +130,19 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
     if published_code != pipeline_code_version():
         return whole(f"the pipeline's code changed ({published_code} -> {pipeline_code_version()})")
     published_state = last_publish.asset_materialization.metadata.get("build_file_state")
-    if published_state is None or published_state.value != file_state(settings().build_db):
-        return whole(
-            "the build database changed since it was last published (answers loaded, a failed or killed run, dbt by hand)"
-        )
+    current_state = file_state(settings().build_db)
+    answers: list[str] = []
+    if published_state is None or published_state.value != current_state:
+        answers = answers_loaded_since_publish(instance, published_state, current_state)
+        if not answers:
+            return whole("the build database changed since it was last published (a failed or killed run, dbt by hand)")
 
     graph = defs.resolve_asset_graph()
     # publishing, and what reads the published file, run in every run
     published = dg.AssetSelection.assets(PUBLISH_KEY).downstream().resolve(graph) & set(job_keys)
     stale = _stale_or_missing(instance, defs, job_keys)
+    if answers:  # what the loaded answers feed (the loads themselves are done)
+        stale += sorted(dg.AssetSelection.assets(*RESPONSES_KEYS).downstream().resolve(graph) & set(job_keys))
     if not stale:
         selection = sorted(published)
         return Plan(
@@ -157,10 +164,39 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
         (k for k in graph.asset_check_keys if k.asset_key in selection or k in whole_build_check_keys()),
         key=lambda k: k.to_user_string(),
     )
-    reason = f"changed raw files: {', '.join(changed)}" if changed else "stale or missing assets"
+    reasons = [f"changed raw files: {', '.join(changed)}"] if changed else []
+    reasons += [f"answers loaded: {', '.join(answers)}"] if answers else []
+    reason = "; ".join(reasons) or "stale or missing assets"
     return Plan(
         "partial", reason, selection, checks, skipped=[k for k in job_keys if k not in selection], changed_files=changed
     )
+
+
+def answers_loaded_since_publish(
+    instance: dg.DagsterInstance, published_state: dg.MetadataValue | None, current_state: str
+) -> list[str]:
+    """The collections loaded since the last publish, if loading them is the only thing that
+    wrote to the build since: the loads' runs, oldest first, take the build file from the
+    published state to the current one, each starting where the one before ended. Empty if
+    anything else wrote to it (a failed or killed run, dbt by hand)."""
+    if published_state is None:
+        return []
+    published = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=PUBLISH_KEY), limit=1).records
+    loads = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=COLLECTIONS_KEY, after_storage_id=published[0].storage_id), limit=10_000
+    ).records
+    runs: dict[str, tuple[str | None, str | None, list[str]]] = {}
+    for record in sorted(loads, key=lambda r: r.storage_id):
+        metadata = record.asset_materialization.metadata
+        before, after = (metadata.get(k) for k in ("build_file_state_before", "build_file_state"))
+        _, _, keys = runs.setdefault(record.run_id, (before and before.value, after and after.value, []))
+        keys.append(record.partition_key)
+    state = published_state.value
+    for before, after, _ in runs.values():
+        if before != state:
+            return []
+        state = after
+    return sorted({key for _, _, keys in runs.values() for key in keys}) if state == current_state else []
 
 
 def whole_build_check_keys() -> set[dg.AssetCheckKey]:

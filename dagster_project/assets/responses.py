@@ -18,7 +18,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.build_lock import BuildLock
-from dagster_project.build_state import record_change
+from dagster_project.build_state import file_state, record_change
 from dagster_project.config import settings
 from dagster_project.responses.contract import COLUMNS, ResponseFileError, collection_files
 from dagster_project.responses.load import drop_collections, label_tables, load_collection, store_dir
@@ -72,6 +72,9 @@ def load_collections(context: dg.OpExecutionContext, duckdb: DuckDBResource, bui
         raise ResponseFileError(folder / f"{absent[0]}.parquet", None, None, "no file for this collection")
     registered = context.instance.get_dynamic_partitions(response_collections.name)
     loaded = []
+    # the build file before and after this load: the planner (changes.py) can tell that only
+    # answers were loaded since the last publish, and rebuild just what they feed
+    state_before = file_state(settings().build_db) if settings().build_db.exists() else "missing"
     with duckdb.get_connection() as con:
         record_change(con, context.run_id, f"load responses {', '.join(keys)}")
         for key in keys:
@@ -86,6 +89,7 @@ def load_collections(context: dg.OpExecutionContext, duckdb: DuckDBResource, bui
             context.log.info(f"removed collections no longer registered: {', '.join(gone)}")
         label_tables(con)
         total, collections = con.execute("select sum(answers), count(*) from raw.responses__collections").fetchone()
+    state_after = file_state(settings().build_db)  # the connection is closed: nothing more is written
     for collection in loaded:
         context.log_event(
             dg.AssetMaterialization(
@@ -102,7 +106,13 @@ def load_collections(context: dg.OpExecutionContext, duckdb: DuckDBResource, bui
         )
         context.log_event(
             dg.AssetMaterialization(
-                asset_key=COLLECTIONS_KEY, partition=collection.collection, metadata={"dagster/row_count": collections}
+                asset_key=COLLECTIONS_KEY,
+                partition=collection.collection,
+                metadata={
+                    "dagster/row_count": collections,
+                    "build_file_state_before": state_before,
+                    "build_file_state": state_after,
+                },
             )
         )
     context.log.info(f"{collections} collections, {int(total or 0)} answers loaded in all")

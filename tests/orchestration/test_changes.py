@@ -12,6 +12,8 @@ import dagster as dg
 import pytest
 
 from dagster_project import changes
+from dagster_project.assets.responses import COLLECTIONS_KEY, RESPONSES_KEYS, response_collections
+from dagster_project.build_state import file_state
 from dagster_project.changes import PUBLISH_KEY, plan_run
 from dagster_project.definitions import defs
 
@@ -125,3 +127,46 @@ def test_the_nightly_schedule_plans_its_run_the_same_way(site):
     instance, _, _ = site
     request = nightly_schedule(dg.build_schedule_context(instance=instance))
     assert set(request.asset_selection) == published_and_after() and request.tags[changes.PLAN_TAG] == "verify"
+
+
+def report_load(instance: dg.DagsterInstance, collection: str, before: str, after: str) -> None:
+    """A load of a collection as `responses_refresh` records it: the build file before and after."""
+    instance.add_dynamic_partitions(response_collections.name, [collection])
+    instance.report_runless_asset_event(
+        dg.AssetMaterialization(
+            asset_key=COLLECTIONS_KEY,
+            partition=collection,
+            metadata={"build_file_state_before": before, "build_file_state": after},
+        )
+    )
+
+
+def written(build: Path) -> str:
+    """Move the build file's modification time on, as a write would; its new state."""
+    stat = build.stat()
+    os.utime(build, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    return file_state(build)
+
+
+def test_answers_loaded_since_the_publish_rebuild_only_what_they_feed(site):
+    instance, build, _ = site
+    report_load(instance, "synthetic-seed2-001", file_state(build), written(build))
+
+    plan = plan_run(instance, defs)
+
+    assert plan.kind == "partial" and plan.reason == "answers loaded: synthetic-seed2-001"
+    graph = defs.resolve_asset_graph()
+    fed = dg.AssetSelection.assets(*RESPONSES_KEYS).downstream().resolve(graph) - set(RESPONSES_KEYS)
+    assert dg.AssetKey(["marts", "band_from_responses"]) in fed
+    assert set(plan.selection) == fed | published_and_after()
+    assert dg.AssetKey(["marts", "question"]) in plan.skipped
+
+
+def test_a_write_after_the_answers_were_loaded_rebuilds_in_full(site):
+    instance, build, _ = site
+    report_load(instance, "synthetic-seed2-001", file_state(build), written(build))
+    written(build)  # then dbt by hand, or a killed run
+
+    plan = plan_run(instance, defs)
+
+    assert plan.kind == "full" and "changed since it was last published" in plan.reason

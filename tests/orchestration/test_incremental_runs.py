@@ -1,5 +1,6 @@
 """End to end: the main command re-publishes an unchanged build without rebuilding it, and
-rebuilds only what a changed raw file feeds; BI can tell which run built the data."""
+rebuilds only what a changed raw file or a new collection of answers feeds; BI can tell which
+run built the data."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from dagster_project.build_state import file_state
 from dagster_project.config import settings
+from dagster_project.responses.generator import generate_collections
 from tests.conftest import pipeline_env, run_main_command
 
 pytestmark = pytest.mark.story
@@ -95,3 +97,26 @@ def test_in_a_partial_run_the_consistency_rules_and_claims_run_after_the_build_c
         ]
     assert steps.index("great_expectations_suites") > steps.index("dbt_models")
     assert steps.index("claims_register") > steps.index("dbt_models")
+
+
+def test_a_new_collection_of_answers_rebuilds_only_what_the_answers_feed_and_publishes_it(site):
+    env, _ = site
+    (collection,) = generate_collections(settings().raw_dir, Path(env["IW_RESPONSES_DIR"]), 1, seed=2)
+
+    result = run_main_command(env)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"partial run: answers loaded: {collection.collection}" in result.stdout
+    with duckdb.connect(env["IW_PUBLISHED_DB"], read_only=True) as con:
+        cells = con.execute(
+            "select collection, count(*), count(*) filter (where trusts = trusts_published) "
+            "from marts.band_from_responses group by all order by all"
+        ).fetchall()
+    assert cells == [("synthetic-seed1-001", 472, 472), (collection.collection, 472, 472)]
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        records = instance.get_records_for_run(
+            run_id_of(result.stdout), of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+        ).records
+        built = {record.event_log_entry.dagster_event.asset_key for record in records}
+    assert dg.AssetKey(["marts", "band_from_responses"]) in built
+    assert dg.AssetKey(["marts", "question"]) not in built and not [k for k in built if k.path[0] == "raw"]
