@@ -191,13 +191,23 @@ def _move_one_answer_across_a_band_edge(path: Path) -> tuple[int, str, str]:
     raise AssertionError("no answer moves a trust across a band edge")
 
 
-def test_one_answer_moved_across_a_band_edge_fails_the_rule_naming_question_and_band(site, tmp_path):
-    env, published = site
+@pytest.fixture
+def built_site(warehouse, tmp_path):
+    """A copy of the session's whole pipeline folder: its next run rebuilds only what changed."""
+    folder = tmp_path / "built"
+    shutil.copytree(warehouse.build_db.parent.parent, folder)
+    env = pipeline_env(folder)
+    return env, Path(env["IW_PUBLISHED_DB"])
+
+
+def test_one_answer_moved_across_a_band_edge_fails_the_rule_naming_question_and_band(built_site):
+    env, published = built_site
     before = sha(published)
-    (collection,) = generate_collections(settings().raw_dir, tmp_path / "responses", 1, 1)
+    # the session's collection, as the generator wrote it, with one answer moved
+    collection = generate_collections(settings().raw_dir, Path(env["IW_RESPONSES_DIR"]), 1, 1)[0]
     question, old_band, new_band = _move_one_answer_across_a_band_edge(collection.path)
 
-    result = run_main_command({**env, "IW_RESPONSES_DIR": str(collection.path.parent)})
+    result = run_main_command(env)
 
     assert result.returncode == 1
     assert "check regenerated_cells_equal_published_synthetic failed" in result.stderr
