@@ -224,52 +224,17 @@ def _original_value(con: duckdb.DuckDBPyConnection, path: Path, column: str, row
 
 
 COUNTS = "checked_answer_counts"  # a temporary table, per connection
+# per respondent: answers, the questions answered as a 64-bit mask (question_id < 64, so a
+# repeated question makes bit_count(questions) < answers), and whether trust or audience changes
+_PER_RESPONDENT = (
+    "count(*) as answers, bit_or(cast(1 as ubigint) << least(greatest(question_id, 0), 63)) as questions, "
+    "min(trust_code) <> max(trust_code) as trusts, min(audience) <> max(audience) as audiences"
+)
 
 
-def check_collection(con: duckdb.DuckDBPyConnection, path: Path, answers: Path) -> LoadedCollection:
-    """Check every row of `answers` (the typed rows of `path`) and leave their counts per
-    question, trust, audience and answer in the temporary table `COUNTS`.
-
-    Two scans, no per-row test: the counts' few distinct keys hold every value of the checked
-    columns, so the values are tested on them; one aggregate per respondent finds repeated
-    questions (a respondent's questions fit one 64-bit mask) and changed trusts or audiences.
-    Only a file that fails is read again, to name the first bad row (`_first_error`)."""
-    collection = path.stem
-    source = f"read_parquet('{answers}')"
-    con.execute(
-        f"create or replace temp table {COUNTS} as "
-        "select collection, question_id, trust_code, audience, answer, cast(count(*) as integer) as answers "
-        f"from {source} group by all"
-    )
-    bad_values = con.execute(
-        f"select count(*) from {COUNTS} where collection is distinct from ? "
-        f"or trust_code is null or trust_code not in {_sql_list(TRUST_CODES)} "
-        f"or audience is null or audience not in {_sql_list(AUDIENCES)} "
-        "or question_id is null or question_id not between 1 and 59 "
-        f"or answer is null or answer not in {_sql_list(ANSWERS)}",
-        [collection],
-    ).fetchone()[0]
-    respondents, rows, bad_respondents = con.execute(
-        "select count(*), sum(answers), "
-        "       count(*) filter (where respondent_id is null or respondent_id < 1 or answers <> bit_count(questions) "
-        "                        or trusts or audiences) "
-        "from (select respondent_id, count(*) as answers, "
-        "             bit_or(cast(1 as ubigint) << least(greatest(question_id, 0), 63)) as questions, "
-        "             min(trust_code) <> max(trust_code) as trusts, min(audience) <> max(audience) as audiences "
-        f"      from {source} group by respondent_id)"
-    ).fetchone()
-    if not rows:
-        raise ResponseFileError(path, 1, None, "no answers in the file")
-    if bad_values or bad_respondents:
-        _first_error(con, path, answers)
-        raise ResponseFileError(path, None, None, "the file does not meet the contract")  # _first_error names the row
-    return LoadedCollection(collection, path, int(rows), int(respondents), file_sha256(path))
-
-
-def _first_error(con: duckdb.DuckDBPyConnection, path: Path, answers: Path) -> None:
-    """Raise the error of the first bad row of a file that failed its checks."""
-    collection = path.stem
-    checks = [
+def _value_checks(collection: str) -> list[tuple[str, str, str]]:
+    """(column, SQL condition of a bad value, what is expected) for every column of the contract."""
+    return [
         (
             "collection",
             f"collection is distinct from '{collection}'",
@@ -289,6 +254,44 @@ def _first_error(con: duckdb.DuckDBPyConnection, path: Path, answers: Path) -> N
         ("question_id", "question_id is null or question_id not between 1 and 59", "a question number 1 to 59"),
         ("answer", f"answer is null or answer not in {_sql_list(ANSWERS)}", "one of " + ", ".join(ANSWERS)),
     ]
+
+
+def check_collection(con: duckdb.DuckDBPyConnection, path: Path, answers: Path) -> LoadedCollection:
+    """Check every row of `answers` (the typed rows of `path`) and leave their counts per
+    question, trust, audience and answer in the temporary table `COUNTS`.
+
+    Two scans, no per-row test: the counts' few distinct keys hold every value of the checked
+    columns, so the values are tested on them; one aggregate per respondent finds repeated
+    questions (a respondent's questions fit one 64-bit mask) and changed trusts or audiences.
+    Only a file that fails is read again, to name the first bad row (`_first_error`)."""
+    collection = path.stem
+    source = f"read_parquet('{answers}')"
+    con.execute(
+        f"create or replace temp table {COUNTS} as "
+        "select collection, question_id, trust_code, audience, answer, cast(count(*) as integer) as answers "
+        f"from {source} group by all"
+    )
+    checks = _value_checks(collection)
+    counted = " or ".join(condition for name, condition, _ in checks if name != "respondent_id")
+    bad_values = con.execute(f"select count(*) from {COUNTS} where {counted}").fetchone()[0]
+    bad_respondent = next(condition for name, condition, _ in checks if name == "respondent_id")
+    respondents, rows, bad_respondents = con.execute(
+        "select count(*), sum(answers), "
+        f"       count(*) filter (where {bad_respondent} or answers <> bit_count(questions) or trusts or audiences) "
+        f"from (select respondent_id, {_PER_RESPONDENT} from {source} group by respondent_id)"
+    ).fetchone()
+    if not rows:
+        raise ResponseFileError(path, 1, None, "no answers in the file")
+    if bad_values or bad_respondents:
+        _first_error(con, path, answers)
+        raise ResponseFileError(path, None, None, "the file does not meet the contract")  # _first_error names the row
+    return LoadedCollection(collection, path, int(rows), int(respondents), file_sha256(path))
+
+
+def _first_error(con: duckdb.DuckDBPyConnection, path: Path, answers: Path) -> None:
+    """Raise the error of the first bad row of a file that failed its checks."""
+    collection = path.stem
+    checks = _value_checks(collection)
     first_bad = ", ".join(f"min(first_bad_{name}) as {name}" for name, _, _ in checks)
     per_respondent = ", ".join(
         f"min(row) filter (where {condition}) as first_bad_{name}" for name, condition, _ in checks
@@ -299,9 +302,7 @@ def _first_error(con: duckdb.DuckDBPyConnection, path: Path, answers: Path) -> N
         f"select {first_bad}, "
         "       count(*) filter (where answers <> bit_count(questions)), "
         "       count(*) filter (where trusts or audiences) "
-        f"from (select respondent_id, count(*) as answers, {per_respondent}, "
-        "              bit_or(cast(1 as ubigint) << least(greatest(question_id, 0), 63)) as questions, "
-        "              min(trust_code) <> max(trust_code) as trusts, min(audience) <> max(audience) as audiences "
+        f"from (select respondent_id, {_PER_RESPONDENT}, {per_respondent} "
         "       from (select *, file_row_number + 1 as row from read_parquet(?, file_row_number = true)) "
         "       group by respondent_id)",
         [str(answers)],
