@@ -123,9 +123,10 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
         return whole("a full rebuild was asked for")
     if not settings().build_db.exists():
         return whole(f"no build database at {settings().build_db}")
-    last_publish = instance.get_latest_materialization_event(PUBLISH_KEY)
-    if last_publish is None:
+    publishes = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=PUBLISH_KEY), limit=1).records
+    if not publishes:
         return whole("nothing was published from this Dagster instance yet")
+    last_publish = publishes[0]
     published_code = last_publish.asset_materialization.tags.get(CODE_VERSION_TAG)
     if published_code != pipeline_code_version():
         return whole(f"the pipeline's code changed ({published_code} -> {pipeline_code_version()})")
@@ -133,7 +134,7 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
     current_state = file_state(settings().build_db)
     answers: list[str] = []
     if published_state is None or published_state.value != current_state:
-        answers = answers_loaded_since_publish(instance, published_state, current_state)
+        answers = [] if published_state is None else answers_loaded_since(instance, last_publish, current_state)
         if not answers:
             return whole("the build database changed since it was last published (a failed or killed run, dbt by hand)")
 
@@ -172,31 +173,27 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
     )
 
 
-def answers_loaded_since_publish(
-    instance: dg.DagsterInstance, published_state: dg.MetadataValue | None, current_state: str
-) -> list[str]:
-    """The collections loaded since the last publish, if loading them is the only thing that
-    wrote to the build since: the loads' runs, oldest first, take the build file from the
-    published state to the current one, each starting where the one before ended. Empty if
-    anything else wrote to it (a failed or killed run, dbt by hand)."""
-    if published_state is None:
-        return []
-    published = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=PUBLISH_KEY), limit=1).records
+def answers_loaded_since(instance: dg.DagsterInstance, publish: dg.EventLogRecord, current_state: str) -> list[str]:
+    """The collections loaded since `publish`, if loading them is the only thing that wrote to
+    the build since: each load (a run of `responses_refresh`, oldest first) starts from the build
+    file's state where the one before left it, the first from the published state, and the last
+    leaves the current state. Empty if anything else wrote to it (a failed or killed run, dbt by
+    hand)."""
     loads = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=COLLECTIONS_KEY, after_storage_id=published[0].storage_id), limit=10_000
+        dg.AssetRecordsFilter(asset_key=COLLECTIONS_KEY, after_storage_id=publish.storage_id), limit=10_000
     ).records
-    runs: dict[str, tuple[str | None, str | None, list[str]]] = {}
+    state = publish.asset_materialization.metadata["build_file_state"].value
+    keys, run_id = [], None
     for record in sorted(loads, key=lambda r: r.storage_id):
         metadata = record.asset_materialization.metadata
-        before, after = (metadata.get(k) for k in ("build_file_state_before", "build_file_state"))
-        _, _, keys = runs.setdefault(record.run_id, (before and before.value, after and after.value, []))
+        if record.run_id != run_id:  # a load's collections share its before and after
+            run_id = record.run_id
+            before = metadata.get("build_file_state_before")
+            if before is None or before.value != state:
+                return []
+            state = metadata["build_file_state"].value
         keys.append(record.partition_key)
-    state = published_state.value
-    for before, after, _ in runs.values():
-        if before != state:
-            return []
-        state = after
-    return sorted({key for _, _, keys in runs.values() for key in keys}) if state == current_state else []
+    return sorted(set(keys)) if state == current_state else []
 
 
 def whole_build_check_keys() -> set[dg.AssetCheckKey]:
