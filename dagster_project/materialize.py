@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     if tally:
         print(f"claims in the reports' prose (quality.latest_claims): {tally}")
     for schema, name, rows in warehouse_summary(cfg.published_db):
-        print(f"  {schema}.{name:<45} {rows:>6} rows")
+        print(f"  {schema + '.' + name:<60} {rows:>6} rows")
     return 0
 
 
