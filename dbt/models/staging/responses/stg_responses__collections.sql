@@ -1,23 +1,18 @@
--- ephemeral, like the answers: staging views are built on raw tables the ingest assets load, and
+-- ephemeral, like the counts: staging views are built on raw tables the ingest assets load, and
 -- this one exists only once a collection has been loaded (until then the model is empty)
 {{ config(materialized='ephemeral') }}
 
 with source as (
-    {% if responses_loaded() %}
-        select * from {{ source('raw', 'responses__collections') }}
-    {% else %}
-        -- no collection loaded yet
-        select
-            cast(null as varchar) as collection,
-            cast(null as varchar) as file_name,
-            cast(null as varchar) as file_sha256,
-            cast(null as bigint) as answers,
-            cast(null as bigint) as respondents,
-            cast(null as boolean) as is_synthetic,
-            cast(null as timestamp) as loaded_at,
-            cast(null as varchar) as run_id
-        where false
-    {% endif %}
+    {{ responses_source('responses__collections', {
+        'collection': 'varchar',
+        'file_name': 'varchar',
+        'file_sha256': 'varchar',
+        'answers': 'bigint',
+        'respondents': 'bigint',
+        'is_synthetic': 'boolean',
+        'loaded_at': 'timestamp',
+        'run_id': 'varchar',
+    }) }}
 ),
 
 renamed as (

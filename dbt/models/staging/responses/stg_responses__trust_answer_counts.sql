@@ -3,19 +3,14 @@
 {{ config(materialized='ephemeral') }}
 
 with source as (
-    {% if responses_loaded() %}
-        select * from {{ source('raw', 'responses__trust_answer_counts') }}
-    {% else %}
-        -- no collection loaded yet: no counts
-        select
-            cast(null as varchar) as collection,
-            cast(null as integer) as question_id,
-            cast(null as varchar) as trust_code,
-            cast(null as varchar) as audience,
-            cast(null as varchar) as answer,
-            cast(null as integer) as answers
-        where false
-    {% endif %}
+    {{ responses_source('responses__trust_answer_counts', {
+        'collection': 'varchar',
+        'question_id': 'integer',
+        'trust_code': 'varchar',
+        'audience': 'varchar',
+        'answer': 'varchar',
+        'answers': 'integer',
+    }) }}
 ),
 
 renamed as (
