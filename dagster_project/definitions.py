@@ -9,13 +9,26 @@ from dagster_project.assets.ingest import raw_assets, raw_file_sources
 from dagster_project.assets.publish import published_warehouse
 from dagster_project.assets.quality import quality_checks
 from dagster_project.assets.report import report
-from dagster_project.assets.responses import response_files_changed, responses_refresh, responses_specs
+from dagster_project.assets.responses import (
+    response_files_changed,
+    responses_refresh,
+    responses_specs,
+    synthetic_collections,
+)
 from dagster_project.jobs import nightly_refresh, nightly_schedule
 from dagster_project.resources import build_resources
 from dagster_project.sensors import raw_files_changed
 
 defs = dg.Definitions(
-    assets=[*raw_file_sources, *raw_assets, *responses_specs, dbt_models, published_warehouse, report],
+    assets=[
+        *raw_file_sources,
+        *raw_assets,
+        *responses_specs,
+        synthetic_collections,
+        dbt_models,
+        published_warehouse,
+        report,
+    ],
     asset_checks=[*quality_checks, *claim_checks],
     jobs=[nightly_refresh, responses_refresh],
     schedules=[nightly_schedule],

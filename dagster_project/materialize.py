@@ -93,6 +93,16 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     )
 
 
+def regenerated_collections(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """The SYNTHETIC collections the run generated again, and why (the synthetic asset's metadata)."""
+    from dagster_project.assets.responses import SYNTHETIC_KEY
+
+    for event in result.get_asset_materialization_events():
+        if event.asset_key == SYNTHETIC_KEY:
+            return event.materialization.metadata["regenerated"].value
+    return {}
+
+
 def root_cause(error: dg.SerializableErrorInfo) -> str:
     """The innermost error's message: the one that names the file, line and column."""
     while error.cause is not None:
@@ -196,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
             )
     elapsed = time.perf_counter() - started
     checks = check_evaluations(result)
+    for collection, reason in regenerated_collections(result).items():
+        print(f"regenerated the SYNTHETIC collection {collection} from the printed tables: {reason}")
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:

@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.assets.responses import RESPONSES_KEYS, SYNTHETIC_KEY
 from dagster_project.build_lock import BuildLock
 from dagster_project.build_state import record_change
 from dagster_project.changes import dbt_project_wide_version
@@ -18,6 +19,13 @@ from dagster_project.quality import runner
 
 
 class Translator(DagsterDbtTranslator):
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        # what reads the loaded answers also waits for the synthetic ones to follow the printed tables
+        if any(dep.asset_key in RESPONSES_KEYS for dep in spec.deps):
+            return spec.merge_attributes(deps=[SYNTHETIC_KEY])
+        return spec
+
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
             return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])

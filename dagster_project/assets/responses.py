@@ -14,18 +14,26 @@ job's op, not executable on their own: "Materialize all" in the UI then builds t
 the nightly job does, instead of asking for collections to backfill.
 """
 
+import hashlib
+import json
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.assets.ingest import raw_asset_key
 from dagster_project.build_lock import BuildLock
 from dagster_project.build_state import file_state, record_change
 from dagster_project.config import settings
-from dagster_project.responses.contract import COLUMNS, ResponseFileError, collection_files
+from dagster_project.extract.appendix import TABLES as APPENDIX_TABLES
+from dagster_project.responses import generator
+from dagster_project.responses.contract import COLUMNS, SYNTHETIC_PREFIX, ResponseFileError, collection_files
 from dagster_project.responses.load import drop_collections, label_tables, load_collection, store_dir
+from dagster_project.responses.published import PUBLISHED_TABLES
 
 RESPONSES_KEY = dg.AssetKey(["raw", "responses__trust_answer_counts"])
 COLLECTIONS_KEY = dg.AssetKey(["raw", "responses__collections"])
 RESPONSES_KEYS = (RESPONSES_KEY, COLLECTIONS_KEY)
+SYNTHETIC_KEY = dg.AssetKey(["raw", "responses__synthetic_collections"])
 response_collections = dg.DynamicPartitionsDefinition(name="response_collections")
 # the contract's columns the counts keep (all but the respondent)
 COUNTED_COLUMNS = [c for c in COLUMNS if c.name != "respondent_id"]
@@ -91,19 +99,7 @@ def load_collections(context: dg.OpExecutionContext, duckdb: DuckDBResource, bui
         total, collections = con.execute("select sum(answers), count(*) from raw.responses__collections").fetchone()
     state_after = file_state(settings().build_db)  # the connection is closed: nothing more is written
     for collection in loaded:
-        context.log_event(
-            dg.AssetMaterialization(
-                asset_key=RESPONSES_KEY,
-                partition=collection.collection,
-                metadata={
-                    "answers": collection.rows,
-                    "respondents": collection.respondents,
-                    "synthetic": collection.is_synthetic,
-                    "file_sha256": collection.sha256,
-                    "counts": dg.MetadataValue.path(str(store / f"{collection.collection}.parquet")),
-                },
-            )
-        )
+        _record_load(context, collection, store)
         context.log_event(
             dg.AssetMaterialization(
                 asset_key=COLLECTIONS_KEY,
@@ -116,6 +112,79 @@ def load_collections(context: dg.OpExecutionContext, duckdb: DuckDBResource, bui
             )
         )
     context.log.info(f"{collections} collections, {int(total or 0)} answers loaded in all")
+
+
+def _record_load(context, collection, store) -> None:
+    """The load's materialisation of its partition: the sensor and `make run` read what was loaded here."""
+    context.log_event(
+        dg.AssetMaterialization(
+            asset_key=RESPONSES_KEY,
+            partition=collection.collection,
+            metadata={
+                "answers": collection.rows,
+                "respondents": collection.respondents,
+                "synthetic": collection.is_synthetic,
+                "file_sha256": collection.sha256,
+                "counts": dg.MetadataValue.path(str(store / f"{collection.collection}.parquet")),
+            },
+        )
+    )
+
+
+@dg.asset(
+    key=SYNTHETIC_KEY,
+    deps=[raw_asset_key(t) for t in APPENDIX_TABLES if t.name in PUBLISHED_TABLES],
+    code_version=generator.generator_version(),
+    group_name="raw",
+    kinds={"parquet"},
+    description=(
+        "The SYNTHETIC collections of answers follow the printed tables they are made from: each file records the "
+        "SHA-256 of the appendix tables and the generator's code version it was made from; a collection whose "
+        "tables or generator changed since is generated again (same seed and number) and loaded, before the "
+        "regenerated tables and their rule regenerated_cells_equal_published_synthetic run. Collections of real "
+        "answers are never touched."
+    ),
+)
+def synthetic_collections(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, build_lock: BuildLock
+) -> dg.MaterializeResult:
+    cfg = settings()
+    store = store_dir(cfg.build_db)
+    files = {k: p for k, p in collection_files(cfg.responses_dir).items() if k.startswith(SYNTHETIC_PREFIX)}
+    stale = {k: reason for k, p in files.items() if (reason := generator.why_stale(p, cfg.raw_dir))}
+    regenerated: dict[str, str] = {}
+    if stale:
+        registered = set(context.instance.get_dynamic_partitions(response_collections.name))
+        with duckdb.get_connection() as con:
+            record_change(con, context.run_id, f"regenerate synthetic {', '.join(sorted(stale))}")
+            for key, reason in sorted(stale.items()):
+                if not generator.is_regenerable(files[key]):
+                    context.log.warning(
+                        f"{files[key]}: stale ({reason}) but not a file the generator wrote; left as is"
+                    )
+                    continue
+                made = generator.regenerate(files[key], cfg.raw_dir)
+                collection = load_collection(con, made.path, context.run_id, store)
+                context.log.info(
+                    f"regenerated SYNTHETIC collection {key} ({reason}): {made.answers} answers in {made.seconds:.1f} s"
+                )
+                if key not in registered:
+                    context.instance.add_dynamic_partitions(response_collections.name, [key])
+                _record_load(context, collection, store)
+                regenerated[key] = reason
+            label_tables(con)
+    made_from = generator.source_versions(cfg.raw_dir)
+    version = hashlib.sha256(
+        json.dumps([made_from, generator.generator_version(), sorted(files)], sort_keys=True).encode()
+    ).hexdigest()[:16]
+    return dg.MaterializeResult(
+        metadata={
+            "synthetic_collections": len(files),
+            "regenerated": dg.MetadataValue.json(regenerated),
+            "made_from": dg.MetadataValue.json(made_from),
+        },
+        data_version=dg.DataVersion(version),
+    )
 
 
 @dg.job(

@@ -12,14 +12,21 @@ answers that trust and audience give to any one question, and each question's an
 distinct respondents (a random rotation), so nobody answers a question twice and some people
 skip some questions. Respondent ids are unique within the collection.
 
-Deterministic: the same seed and collection number give the same file, byte for byte.
-Files are named ``synthetic-seed<seed>-<nnn>.parquet`` and carry Parquet key-value metadata
-``synthetic = true``.
+Deterministic: the same seed, collection number, tables and generator give the same file, byte
+for byte. Files are named ``synthetic-seed<seed>-<nnn>.parquet`` and carry Parquet key-value
+metadata ``synthetic = true``, and their provenance: the SHA-256 of each table they were made
+from (``source_tables``) and the generator's code version (``generator_version``). A collection
+whose tables or generator changed since is stale (`why_stale`) and is made again from the
+tables as they are now (`regenerate`): the answers follow the printed tables, so a corrected
+table never leaves the regenerated cells comparing against answers made from the old one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +35,17 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from dagster_project.raw_files import file_sha256
 from dagster_project.responses.allocation import TrustProfile, allocate_question
 from dagster_project.responses.contract import SYNTHETIC_PREFIX, TRUST_CODES
-from dagster_project.responses.published import ANSWERS, AUDIENCES, TRUSTS, PublishedQuestion, read_published
+from dagster_project.responses.published import (
+    ANSWERS,
+    AUDIENCES,
+    TRUSTS,
+    PublishedQuestion,
+    published_table_paths,
+    read_published,
+)
 
 DEFAULT_SEED = 1
 # trusts without leaders and managers: "two Children's Trusts did not supply any leaders and managers"
@@ -49,8 +64,55 @@ class GeneratedCollection:
     seconds: float
 
 
+# the code that decides what a collection holds: its version is part of each file's provenance
+_GENERATOR_FILES = ("generator.py", "allocation.py", "published.py")
+_GENERATED_ID = re.compile(rf"{SYNTHETIC_PREFIX}seed(\d+)-(\d{{3,}})")
+
+
 def collection_id(seed: int, number: int) -> str:
     return f"{SYNTHETIC_PREFIX}seed{seed}-{number:03d}"
+
+
+def generator_version() -> str:
+    """Changes when the code that decides what a synthetic collection holds changes."""
+    digest = hashlib.sha256()
+    for name in _GENERATOR_FILES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def source_versions(raw_dir: Path) -> dict[str, str]:
+    """SHA-256 of each published table a collection is made from, by its path under raw/: the
+    same hashes Dagster holds as the raw files' data versions."""
+    return {relpath: file_sha256(path) for relpath, path in published_table_paths(raw_dir).items()}
+
+
+def provenance(path: Path) -> dict[str, str]:
+    """The key-value metadata a generated file carries (empty for a file without any)."""
+    with duckdb.connect() as con:
+        rows = con.execute("select key, value from parquet_kv_metadata(?)", [str(path)]).fetchall()
+    return {bytes(k).decode(): bytes(v).decode() for k, v in rows}
+
+
+def why_stale(path: Path, raw_dir: Path) -> str | None:
+    """Why a synthetic collection no longer follows the printed tables and the generator (None if it does)."""
+    recorded = provenance(path)
+    made_from = json.loads(recorded.get("source_tables", "{}"))
+    reasons = []
+    if not made_from:
+        reasons.append("it records no tables it was made from (generated before provenance was kept)")
+    else:
+        changed = [rel for rel, sha in source_versions(raw_dir).items() if made_from.get(rel) != sha]
+        if changed:
+            reasons.append(f"{', '.join(f'raw/{rel}' for rel in changed)} changed since it was generated")
+    if made_from and recorded.get("generator_version") != generator_version():
+        reasons.append("the generator's code changed since it was generated")
+    return "; ".join(reasons) or None
+
+
+def is_regenerable(path: Path) -> bool:
+    """A file this generator wrote (and so can write again): a Parquet file named as it names them."""
+    return path.suffix == ".parquet" and _GENERATED_ID.fullmatch(path.stem) is not None
 
 
 def _trust_profile(rng: np.random.Generator) -> TrustProfile:
@@ -92,8 +154,10 @@ def generate_answers(questions: list[PublishedQuestion], rng: np.random.Generato
     )
 
 
-def write_collection(answers: pd.DataFrame, collection: str, seed: int, path: Path) -> None:
-    """Write the answers as the contract's Parquet file, labelled synthetic, atomically."""
+def write_collection(
+    answers: pd.DataFrame, collection: str, seed: int, path: Path, made_from: dict[str, str] | None = None
+) -> None:
+    """Write the answers as the contract's Parquet file, labelled synthetic, with its provenance, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     trusts = "[" + ", ".join(f"'{t}'" for t in TRUST_CODES) + "]"
@@ -107,7 +171,8 @@ def write_collection(answers: pd.DataFrame, collection: str, seed: int, path: Pa
             f"{audiences}[audience + 1] as audience, question_id, {codes}[answer + 1] as answer "
             "from answers order by respondent_id, question_id) "
             f"to '{tmp}' (format parquet, compression zstd, kv_metadata {{synthetic: 'true', "
-            f"generator: 'dagster_project.responses', seed: '{seed}', collection: '{collection}', note: '{SYNTHETIC_NOTE}'}})"
+            f"generator: 'dagster_project.responses', seed: '{seed}', collection: '{collection}', note: '{SYNTHETIC_NOTE}', "
+            f"source_tables: '{json.dumps(made_from or {}, sort_keys=True)}', generator_version: '{generator_version()}'}})"
         )
     os.replace(tmp, path)
 
@@ -117,18 +182,28 @@ def generate_collections(
 ) -> list[GeneratedCollection]:
     """Write `collections` synthetic collections into `out_dir`, each consistent with the
     published tables on its own."""
-    questions = read_published(raw_dir)
-    written = []
-    for number in range(1, collections + 1):
-        started = time.perf_counter()
-        rng = np.random.default_rng(np.random.SeedSequence([seed, number]))
-        answers = generate_answers(questions, rng)
-        name = collection_id(seed, number)
-        path = Path(out_dir) / f"{name}.parquet"
-        write_collection(answers, name, seed, path)
-        written.append(
-            GeneratedCollection(
-                name, path, len(answers), int(answers["respondent_id"].nunique()), time.perf_counter() - started
-            )
-        )
-    return written
+    questions, made_from = read_published(raw_dir), source_versions(raw_dir)
+    return [_generate(questions, made_from, seed, number, Path(out_dir)) for number in range(1, collections + 1)]
+
+
+def regenerate(path: Path, raw_dir: Path) -> GeneratedCollection:
+    """Write a generated collection again, same seed and number, from the tables as they are now."""
+    match = _GENERATED_ID.fullmatch(Path(path).stem)
+    if match is None or Path(path).suffix != ".parquet":
+        raise ValueError(f"{path}: not a file the generator wrote (synthetic-seed<seed>-<nnn>.parquet)")
+    seed, number = int(match[1]), int(match[2])
+    return _generate(read_published(raw_dir), source_versions(raw_dir), seed, number, Path(path).parent)
+
+
+def _generate(
+    questions: list[PublishedQuestion], made_from: dict[str, str], seed: int, number: int, out_dir: Path
+) -> GeneratedCollection:
+    started = time.perf_counter()
+    rng = np.random.default_rng(np.random.SeedSequence([seed, number]))
+    answers = generate_answers(questions, rng)
+    name = collection_id(seed, number)
+    path = out_dir / f"{name}.parquet"
+    write_collection(answers, name, seed, path, made_from)
+    return GeneratedCollection(
+        name, path, len(answers), int(answers["respondent_id"].nunique()), time.perf_counter() - started
+    )

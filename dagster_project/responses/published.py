@@ -28,6 +28,8 @@ BAND_BOUNDS_TENTHS = {
     "from_3_5": (35, 51),
 }
 TRUSTS = 150
+# the raw tables a collection must reproduce (and a synthetic one is generated from)
+PUBLISHED_TABLES = ("questions", "responses", "mean_score_bands")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,12 @@ class PublishedQuestion:
     # trusts per band code as printed, and the trusts with "missing responses"
     bands: dict[str, int]
     missing: int
+
+
+def published_table_paths(raw_dir: Path) -> dict[str, Path]:
+    """The published tables' files, by their path under raw/ (e.g. `appendix/responses.csv`)."""
+    tables = [t for t in APPENDIX_TABLES if t.name in PUBLISHED_TABLES]
+    return {t.relpath: Path(raw_dir) / t.relpath for t in tables}
 
 
 def _rows(raw_dir: Path, name: str) -> list[dict[str, str]]:
@@ -61,9 +69,13 @@ def read_published(raw_dir: Path) -> list[PublishedQuestion]:
         bands[int(r["question_id"])][r["cell_code"]] = int(r["trusts"])
     questions = []
     for q in sorted(leaders_only):
-        missing = bands[q]["missing_responses"]
         band_counts = {code: bands[q][code] for code in BAND_CODES}
-        if sum(band_counts.values()) + missing != TRUSTS:
-            raise ValueError(f"question {q}: the printed bands and missing responses do not add up to {TRUSTS} trusts")
+        # the trusts in the six bands are the target; "missing" follows from them (the rule
+        # bands_plus_missing_equal_150 records a printed "missing" that does not)
+        missing = TRUSTS - sum(band_counts.values())
+        if missing < 0:
+            raise ValueError(
+                f"question {q}: the printed bands hold {sum(band_counts.values())} trusts, more than {TRUSTS}"
+            )
         questions.append(PublishedQuestion(q, leaders_only[q], counts[q], band_counts, missing))
     return questions

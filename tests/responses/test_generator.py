@@ -3,6 +3,9 @@ the appendix's published tables (read straight from raw/appendix/*.csv)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +14,9 @@ import duckdb
 import pytest
 
 from dagster_project.config import settings
+from dagster_project.responses import generator
 from dagster_project.responses.contract import read_collection
-from dagster_project.responses.generator import generate_collections
+from dagster_project.responses.generator import generate_collections, provenance, regenerate, why_stale
 
 APPENDIX = settings().raw_dir / "appendix"
 # the band table's printed column headers: "Below 2.5", "2.5 and up to 2.8", ..., "3.5 and above"
@@ -201,3 +205,29 @@ def test_the_cli_writes_k_collections_each_consistent_on_its_own(tmp_path):
         )
         assert missing_cells == [(0,)]
     assert "SYNTHETIC" in result.stdout
+
+
+def test_a_generated_collection_records_the_tables_and_the_generator_it_was_made_from(collection):
+    assert why_stale(collection, settings().raw_dir) is None
+    made_from = json.loads(provenance(collection)["source_tables"])
+    assert made_from == {
+        rel: hashlib.sha256((settings().raw_dir / rel).read_bytes()).hexdigest()
+        for rel in ("appendix/questions.csv", "appendix/responses.csv", "appendix/mean_score_bands.csv")
+    }
+
+
+def test_a_collection_is_stale_when_a_table_it_was_made_from_changes(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(settings().raw_dir, raw)
+    (written,) = generate_collections(raw, tmp_path / "responses", 1, 1)
+    responses = raw / "appendix" / "responses.csv"  # line 813: Q32, "2", leaders and managers 399 of 930
+    text = responses.read_text(encoding="utf-8")
+    responses.write_text(text.replace(",399,531,930,", ",400,531,931,"), encoding="utf-8")
+
+    assert why_stale(written.path, raw) == "raw/appendix/responses.csv changed since it was generated"
+    assert why_stale(regenerate(written.path, raw).path, raw) is None
+
+
+def test_a_collection_is_stale_when_the_generator_changes(collection, monkeypatch):
+    monkeypatch.setattr(generator, "generator_version", lambda: "another version")
+    assert why_stale(collection, settings().raw_dir) == "the generator's code changed since it was generated"
