@@ -115,16 +115,19 @@ def is_regenerable(path: Path) -> bool:
     return path.suffix == ".parquet" and _GENERATED_ID.fullmatch(path.stem) is not None
 
 
-def _trust_profile(rng: np.random.Generator) -> TrustProfile:
+def _trust_profile(rng: np.random.Generator, without_leaders: int) -> TrustProfile:
     weight = np.clip(rng.lognormal(0.0, 0.6, TRUSTS), 0.3, 3.0)
     leader_share = rng.beta(8, 11, TRUSTS)
-    leader_share[rng.choice(TRUSTS, TRUSTS_WITHOUT_LEADERS, replace=False)] = 0.0
+    leader_share[rng.choice(TRUSTS, without_leaders, replace=False)] = 0.0
     return TrustProfile(weight=weight, leader_share=leader_share)
 
 
 def generate_answers(questions: list[PublishedQuestion], rng: np.random.Generator) -> pd.DataFrame:
     """One collection's answers as integer codes: trust, respondent_id, audience, question_id, answer."""
-    profile = _trust_profile(rng)
+    # a trust without leaders and managers is missing on every leaders-only question, so there
+    # are no more of them than the fewest missing any such question's bands leave
+    leaders_only_missing = [q.missing for q in questions if q.leaders_only]
+    profile = _trust_profile(rng, min([TRUSTS_WITHOUT_LEADERS, *leaders_only_missing]))
     counts = np.stack([allocate_question(q, profile, rng) for q in questions])  # question, trust, audience, answer
     per_group = counts.sum(axis=3)  # answers per question, trust, audience
     pool = per_group.max(axis=0)  # respondents per trust and audience

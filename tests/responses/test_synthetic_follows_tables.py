@@ -105,6 +105,25 @@ def test_a_count_changed_alone_publishes_with_the_contradiction_recorded_at_its_
     ) == [(0,)]
 
 
+def test_a_band_raised_past_the_150_trusts_publishes_with_the_contradiction_recorded_at_its_line(site):
+    # appendix line 508: Q20's bands hold all 150 trusts (45 at "3.5 and above", none missing)
+    path = Path(site["IW_RAW_DIR"]) / "appendix" / "mean_score_bands.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        q20 = {r["cell_code"]: int(r["trusts"]) for r in csv.DictReader(handle) if r["question_id"] == "20"}
+    assert q20["from_3_5"] == 45 and q20["missing_responses"] == 0
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("20,from_3_5,6,45,30,508", "20,from_3_5,6,46,30,508"), encoding="utf-8")
+
+    result = run_main_command(site)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert published(
+        site,
+        "select published_value, recomputed_value from quality.latest_findings "
+        "where source_line = 508 and rule_id = 'bands_plus_missing_equal_150'",
+    ) == [(150.0, 151.0)]
+
+
 def test_a_real_collection_that_no_longer_matches_the_tables_blocks_the_publish(site):
     before = sha(Path(site["IW_PUBLISHED_DB"]))
     responses = Path(site["IW_RESPONSES_DIR"])

@@ -60,7 +60,13 @@ printed_band_totals as (
         band_cells.collection,
         band_cells.question_id,
         sum(band_cells.trusts_published) filter (where mean_score_bands.band_code is not null) as responding_trusts,
-        sum(band_cells.trusts_published) filter (where mean_score_bands.is_above_midpoint) as trusts_above_midpoint
+        sum(band_cells.trusts_published) filter (where mean_score_bands.is_above_midpoint) as trusts_above_midpoint,
+        -- no 150 trusts' answers can put more than 150 trusts in the bands: the generator takes
+        -- the excess off the largest band, so such a question's band cells are not held against
+        -- synthetic answers (bands_plus_missing_equal_150 records the contradiction)
+        sum(band_cells.trusts_published) filter (
+            where mean_score_bands.band_code is not null
+        ) > {{ var('children_trusts') }} as bands_exceed_trusts
     from band_cells
     left join mean_score_bands
         on band_cells.cell_code = mean_score_bands.band_code
@@ -75,6 +81,7 @@ answer_cells as (
             answer_counts.question_id,
             'answer ' || answer_counts.response_code || ' {{ audience }}' as cell,
             {{ audience != 'total' }} as is_generator_input,
+            true as is_held,
             cast(answer_counts.{{ audience }}_responses_published as decimal(12, 4)) as published,
             cast(answer_counts.{{ audience }}_responses as decimal(12, 4)) as regenerated,
             cast(
@@ -98,6 +105,7 @@ answer_cells as (
         answer_counts.question_id,
         'answer ' || answer_counts.response_code || ' proportion_pct' as cell,
         false as is_generator_input,
+        true as is_held,
         answer_counts.proportion_pct_published as published,
         answer_counts.proportion_pct as regenerated,
         cast(
@@ -124,6 +132,7 @@ average_cells as (
             questions.question_id,
             'average {{ audience }}' as cell,
             false as is_generator_input,
+            true as is_held,
             cast(questions.avg_score_{{ audience }}_published as decimal(12, 4)) as published,
             cast(questions.avg_score_{{ audience }} as decimal(12, 4)) as regenerated,
             cast(printed_averages.avg_score_{{ audience }} as decimal(12, 4)) as derived_from_inputs,
@@ -145,6 +154,7 @@ band_count_cells as (
         band_cells.question_id,
         'band ' || band_cells.cell_code as cell,
         band_cells.cell_code not in ('total_above_midpoint', 'missing_responses') as is_generator_input,
+        not coalesce(band_cells.is_synthetic and printed_band_totals.bands_exceed_trusts, false) as is_held,
         cast(band_cells.trusts_published as decimal(12, 4)) as published,
         cast(band_cells.trusts as decimal(12, 4)) as regenerated,
         cast(case band_cells.cell_code
@@ -167,6 +177,7 @@ band_count_cells as (
         band_cells.question_id,
         'band ' || band_cells.cell_code || ' pct' as cell,
         false as is_generator_input,
+        not coalesce(band_cells.is_synthetic and printed_band_totals.bands_exceed_trusts, false) as is_held,
         band_cells.trusts_pct_published as published,
         band_cells.trusts_pct as regenerated,
         cast(100.0 * case band_cells.cell_code
@@ -211,6 +222,7 @@ final as (
         question_id,
         cell,
         is_generator_input,
+        is_held,
         published,
         regenerated,
         expected,
