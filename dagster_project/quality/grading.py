@@ -172,9 +172,14 @@ def with_unit(value: float | None, measure: Measure, decimals: int | None = None
     unit = UNITS[measure.unit]
     number = fmt_number(value, decimals)
     if measure.unit == "count":
-        noun = measure.noun or ""
-        return f"{number} {noun}".strip()
+        return f"{number} {_noun(measure, value)}".strip()
     return (unit.singular if value == 1 else unit.plural).format(number)
+
+
+def _noun(measure: Measure, value: float) -> str:
+    """The counted noun, singular for one: 1 service, 2 services."""
+    noun = measure.noun or ""
+    return noun[:-1] if value == 1 and noun.endswith("s") else noun
 
 
 def gap_text(difference: float | None, measure: Measure) -> str | None:
@@ -182,7 +187,7 @@ def gap_text(difference: float | None, measure: Measure) -> str | None:
         return None
     number = fmt_number(abs(difference))
     if measure.unit == "count":
-        return f"{number} {measure.noun or ''}".strip()
+        return f"{number} {_noun(measure, abs(difference))}".strip()
     unit = UNITS[measure.unit].gap_unit
     if measure.unit == "points" and abs(difference) == 1:
         unit = "point"

@@ -286,10 +286,11 @@ def write_problems(con, run_id: str, spec: Spec | None = None, codes: dict[str, 
     names = [d[0] for d in cursor.description]
     findings = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     rows = group(findings, spec, codes)
-    con.executemany(
-        "update quality.findings set problem_id = ? where rowid = ?",
-        [(f["problem_id"], f["rowid"]) for f in findings],
-    )
+    if findings:
+        con.executemany(
+            "update quality.findings set problem_id = ? where rowid = ?",
+            [(f["problem_id"], f["rowid"]) for f in findings],
+        )
     con.execute(
         """
         create or replace table quality.problems (
