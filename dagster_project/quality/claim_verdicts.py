@@ -4,7 +4,8 @@ Each claim's evidence SQL returns one row; its verdict rule (SQL booleans over t
 decides the verdict. Results go to ``quality.claims`` (one row per claim per run, view
 ``quality.latest_claims``). Claims are also rules of the consistency checks' own tables, through
 the same writer (``write_results``): each is a ``warn`` row of ``quality.check_results`` (suite
-``claims``) and a contradicted claim is a row of ``quality.findings`` with its source line.
+``claims``) and a contradicted claim, or one that holds only under a named reading, is a row of
+``quality.findings`` with its source line and its grade (``grading.py``).
 """
 
 from __future__ import annotations

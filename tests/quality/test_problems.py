@@ -7,6 +7,7 @@ the problems of the run (cheaper than another run of the job).
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import duckdb
@@ -14,6 +15,7 @@ import pytest
 
 from dagster_project.quality.claim_verdicts import evaluate_claims, write_claims
 from dagster_project.quality.claims import load_register
+from dagster_project.quality.problems import group, load_spec
 
 CONTRACT = [
     ("problem_id", "VARCHAR"),
@@ -67,6 +69,9 @@ def test_the_problems_table_keeps_to_its_contract(warehouse):
     total, distinct, bad_grade, bad_order, bad_lines, bad_text = rows
     assert total == distinct > 0
     assert (bad_grade, bad_order, bad_lines, bad_text) == (0, 0, 0, 0)
+    # a problem with no single figure says so
+    for row in problems(warehouse.published_db).values():
+        assert row["printed"] is not None or "no single figure" in row["explanation"], row["problem_id"]
 
 
 def test_every_finding_has_a_grade_and_its_problem_or_is_within_precision(warehouse):
@@ -198,3 +203,81 @@ def test_a_loose_wording_change_makes_a_minor_problem(copy_of_build, built):
     (problem,) = q26_problems(found)
     assert problem["grade"] == "minor"
     assert problem["printed"] == "around 75 %" and problem["implied"] == f"{100 * 125 / 150:.2f} %"
+
+
+# --- grouping, declared in data ----------------------------------------------------------------
+
+
+def finding(rule_id: str, line: int, grade: str, suite: str = "claims", **extra) -> dict:
+    return {
+        "rule_id": rule_id,
+        "suite": suite,
+        "row_key": rule_id,
+        "source_document": "003_d2e0ae047b2de055.txt",
+        "source_line": line,
+        "grade": grade,
+        "printed": extra.get("printed"),
+        "implied": extra.get("implied"),
+        "gap": extra.get("gap"),
+        "note": extra.get("note"),
+    }
+
+
+CODES = {"003_d2e0ae047b2de055.txt": "devon"}
+
+
+def test_findings_of_one_declared_problem_make_one_row_graded_by_the_highest():
+    found = [
+        finding("devon.progress_report.19_clusters_in_3_areas", 25, "minor", printed="19", implied="17", gap="2"),
+        finding(
+            "devon.progress_report.delivered_through_19_clusters",
+            23,
+            "material",
+            printed="19 clusters",
+            implied="17 clusters",
+            gap="2 clusters",
+        ),
+    ]
+    (row,) = group(found, load_spec(), CODES)
+    assert (row["problem_id"], row["grade"], row["source_lines"], row["findings"]) == (
+        "devon-axs-cluster-count",
+        "material",
+        [23, 25],
+        2,
+    )
+    assert row["printed"] == "19 clusters"  # the material finding leads
+    assert {f["problem_id"] for f in found} == {"devon-axs-cluster-count"}
+
+
+def test_a_finding_no_declared_problem_matches_is_a_problem_of_its_own_with_a_stable_id():
+    found = [
+        finding(
+            "devon.caf_outcomes.knowledge_85_7_pct",
+            715,
+            "minor",
+            printed="85.7 %",
+            implied="80 %",
+            gap="5.7 percentage points",
+        )
+    ]
+    (row,) = group(found, load_spec(), CODES)
+    assert row["problem_id"] == "devon-line-715-caf-outcomes-knowledge-85-7-pct"
+    assert row["explanation"] == (
+        "The report prints 85.7 % (line 715); its own figures give 80 %, 5.7 percentage points apart."
+    )
+
+
+def test_a_finding_within_printed_precision_is_no_problem():
+    found = [finding("devon.caf_outcomes.knowledge_85_7_pct", 715, "within_precision")]
+    assert group(found, load_spec(), CODES) == []
+    assert found[0]["problem_id"] is None
+
+
+def test_every_declared_explanation_uses_only_the_findings_placeholders():
+    for problem in load_spec().problems:
+        assert problem.explanation.endswith("."), problem.id
+        # no figure is written into an explanation: every number comes from the findings (what
+        # remains are names: questions, figures, the score scale 1-5 and its midpoint 3)
+        names = r"\{[a-z_]+\}|Q\d+(-\d+)?|Figs? \d+(-\d+)?|\b1-5\b|\b3\b"
+        text = re.sub(names, "", problem.explanation)
+        assert not re.search(r"\d", text), (problem.id, text)
