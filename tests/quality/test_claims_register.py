@@ -97,6 +97,17 @@ def test_every_holds_only_under_claim_names_a_reading_of_the_readme_list(registe
     assert {c.id for c in register.claims if c.under_reading} == set(alternatives)
 
 
+def test_the_claims_of_one_sentence_name_the_same_reading(register):
+    # e.g. line 623, "15 per cent respondents to questions 27, 28 and 32": one claim per question,
+    # each with the pooled share over the three as its named reading, whether it holds or not
+    by_sentence: dict[tuple[int, str], set[str | None]] = {}
+    for claim in register.claims:
+        if claim.lost is None:
+            by_sentence.setdefault((claim.line, claim.quote), set()).add(claim.alternative_reading)
+    mixed = {sentence: names for sentence, names in by_sentence.items() if len(names) > 1}
+    assert mixed == {}
+
+
 def test_a_claim_naming_a_reading_not_in_the_list_is_refused(tmp_path):
     register_dir = tmp_path / "claims"
     shutil.copytree(settings().expectations_dir / "claims", register_dir)
