@@ -48,6 +48,7 @@ from dagster_project.quality import (
     run_suites,
     write_results,
 )
+from dagster_project.quality.problems import grade_rule_finding, load_spec
 
 PREVIEW_FINDINGS = 10
 _TABLE_REF = re.compile(r"\b(staging|marts|seeds)\.([A-Za-z_][A-Za-z0-9_]*)\b")
@@ -88,14 +89,16 @@ def findings_markdown(result: RuleResult, limit: int = PREVIEW_FINDINGS) -> str:
     if not result.findings:
         return "No findings."
     lines = [
-        "| row key | published | recomputed | difference | source line |",
-        "|---|---:|---:|---:|---:|",
+        "| row key | published | recomputed | difference | grade | source line |",
+        "|---|---:|---:|---:|---|---:|",
     ]
+    measure = load_spec().measures.get(result.rule_id)
     for f in result.findings[:limit]:
         key = (f["row_key"] or "").replace("|", "\\|")
+        grade = f.get("grade") or grade_rule_finding(measure, result.tolerance, f)["grade"]
         lines.append(
             f"| {key} | {_fmt(f['published_value'])} | {_fmt(f['recomputed_value'])} "
-            f"| {_fmt(f['difference'])} | {_fmt(f['source_line'])} |"
+            f"| {_fmt(f['difference'])} | {grade} | {_fmt(f['source_line'])} |"
         )
     more = len(result.findings) - limit
     if more > 0:

@@ -4,7 +4,8 @@ Each claim's evidence SQL returns one row; its verdict rule (SQL booleans over t
 decides the verdict. Results go to ``quality.claims`` (one row per claim per run, view
 ``quality.latest_claims``). Claims are also rules of the consistency checks' own tables, through
 the same writer (``write_results``): each is a ``warn`` row of ``quality.check_results`` (suite
-``claims``) and a contradicted claim is a row of ``quality.findings`` with its source line.
+``claims``) and a contradicted claim, or one that holds only under a named reading, is a row of
+``quality.findings`` with its source line and its grade (``grading.py``).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from typing import Any
 
 import duckdb
 
-from dagster_project.quality.claims import Claim
+from dagster_project.quality.claims import README_FILE, Claim, ClaimsError, named_readings
+from dagster_project.quality.grading import gap_text, grade_figure, grade_statement, printed_text, with_unit
 from dagster_project.quality.runner import RuleResult, write_results
 
 SUITE = "claims"
+FINDING_VERDICTS = ("contradicted", "holds_under_reading")
 CLAIM_COLUMNS = (
     "run_id",
     "claim_id",
@@ -51,20 +54,43 @@ class ClaimResult:
         return json.dumps(self.evidence, sort_keys=False)
 
     def finding(self) -> dict[str, Any] | None:
-        """The ``quality.findings`` row of a contradicted claim."""
-        if self.verdict != "contradicted":
+        """The ``quality.findings`` row of a contradicted claim or one that holds only under a
+        named reading, graded (``dagster_project/quality/grading.py``)."""
+        if self.verdict not in FINDING_VERDICTS:
             return None
-        found = self.evidence.get(self.claim.compare) if self.claim.compare else None
+        claim, holds_under = self.claim, self.verdict == "holds_under_reading"
+        found = self.evidence.get(claim.compare) if claim.compare else None
         found = float(found) if isinstance(found, (int, float)) and not isinstance(found, bool) else None
-        stated = self.claim.states
-        return {
-            "row_key": self.claim.id,
+        stated = claim.states
+        row: dict[str, Any] = {
+            "row_key": claim.id,
             "published_value": stated,
             "recomputed_value": found,
             "difference": round(stated - found, 6) if stated is not None and found is not None else None,
-            "source_document": self.claim.source_document,
-            "source_line": self.claim.line,
+            "source_document": claim.source_document,
+            "source_line": claim.line,
         }
+        if claim.measure is not None and stated is not None and found is not None:
+            graded = grade_figure(claim.measure, stated, found, holds_under=holds_under)
+            row.update(
+                grade=graded.grade,
+                printed=printed_text(claim.measure, stated),
+                implied=with_unit(found, claim.measure),
+                gap=gap_text(row["difference"], claim.measure),
+                note=None,
+            )
+        else:
+            graded = grade_statement(holds_under=holds_under)
+            kind = "holds only under a named reading" if holds_under else "is contradicted"
+            row.update(
+                grade=graded.grade,
+                printed=None,
+                implied=None,
+                gap=None,
+                note=f'No single figure: "{claim.quote}" states an order, a comparison or several shares, '
+                f"not one number; it {kind}. {self.detail}",
+            )
+        return row
 
 
 def _value(value: Any) -> Any:
@@ -119,10 +145,27 @@ def evaluate_claim(con: duckdb.DuckDBPyConnection, claim: Claim) -> ClaimResult:
         return ClaimResult(
             claim,
             "holds_under_reading",
-            f"Holds only {claim.alternative}; the plain reading ({claim.holds}) does not hold ({text}).",
+            f"Holds only under {claim.alternative_reading} ({readings_title(claim)}): {claim.alternative}; "
+            f"the plain reading ({claim.holds}) does not hold ({text}).",
+            evidence,
+        )
+    if claim.under_reading:
+        return ClaimResult(
+            claim,
+            "contradicted",
+            f"Contradicted: {claim.holds} is false, and under {claim.alternative_reading} "
+            f"({claim.under_reading}) too: {claim.alternative} ({text}).",
             evidence,
         )
     return ClaimResult(claim, "contradicted", f"Contradicted: {claim.holds} is false ({text}).", evidence)
+
+
+def readings_title(claim: Claim) -> str:
+    """The named reading's title from the register's README (beside the claims' files)."""
+    try:
+        return named_readings(claim.source_file.parent / README_FILE).get(claim.alternative_reading or "", "")
+    except ClaimsError:
+        return ""
 
 
 def evaluate_claims(con: duckdb.DuckDBPyConnection, claims: Sequence[Claim]) -> list[ClaimResult]:
@@ -141,7 +184,7 @@ def as_rule_results(results: Sequence[ClaimResult], checked_at: dt.datetime) -> 
                 asset=r.claim.asset,
                 severity="warn",
                 description=f'{r.claim.document} line {r.claim.line}: "{r.claim.quote}"',
-                passed=r.error is None and r.verdict != "contradicted",
+                passed=r.error is None and r.verdict not in FINDING_VERDICTS,
                 unexpected_count=None if r.error else int(finding is not None),
                 findings=[finding] if finding else [],
                 error=r.error,

@@ -15,13 +15,16 @@ One file per document section::
         holds: trusts_below_3 = 9      # SQL boolean over the evidence columns: the plain reading
         under_reading: ...             # optional: SQL boolean for the reading under which it holds
         alternative: ...               # ... and that reading in words (required with under_reading)
+        alternative_reading: pooled_questions  # the named reading it is (README: "Named readings")
         states: 9                      # optional: the figure the text states (finding's published value)
         compare: trusts_below_3        # optional: the evidence column holding the tables' figure
+        measure: {unit: count, words: exact, noun: trusts}  # with states: how the figure is graded
       - id: ...
         lost: What was lost that the claim needs (a chart, a breakdown): verdict not_checkable.
 
 The verdict of a claim: ``not_checkable`` when it declares ``lost``; otherwise ``holds`` when
 ``holds`` is true, ``holds_under_reading`` when ``under_reading`` is true, else ``contradicted``.
+An alternative reading must be one of the register README's named readings (``named_readings``).
 ``exclusions.yml`` in the same folder lists the prose lines with a digit or a quantifier word that
 hold no claim, each with the reason (a date, a heading, a quotation of the form, ...).
 """
@@ -36,9 +39,13 @@ from typing import Any
 import yaml
 
 from dagster_project.config import settings
+from dagster_project.quality.grading import GradingError, Measure, decimals_of
 
 VERDICTS = ("holds", "contradicted", "holds_under_reading", "not_checkable")
 EXCLUSIONS_FILE = "exclusions.yml"
+README_FILE = "README.md"
+READINGS_HEADING = "## Named readings"
+_READING_ROW_RE = re.compile(r"^\|\s*`([a-z][a-z0-9_]*)`\s*\|\s*([^|]+?)\s*\|")
 
 _ID_RE = re.compile(r"^(appendix|devon)\.[a-z0-9_]+\.[a-z0-9_]+$")
 _IDENT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -57,6 +64,8 @@ _CLAIM_ALLOWED = {
     "states",
     "compare",
     "asset",
+    "alternative_reading",
+    "measure",
 }
 
 
@@ -81,6 +90,8 @@ class Claim:
     compare: str | None
     asset: str
     source_file: Path
+    alternative_reading: str | None = None
+    measure: Measure | None = None
 
     @property
     def source_document(self) -> str:
@@ -100,6 +111,7 @@ class Register:
     claims: tuple[Claim, ...]
     exclusions: tuple[Exclusion, ...]
     reasons: dict[str, str]
+    readings: dict[str, str]
 
     def covered_lines(self, document: str) -> set[int]:
         return {c.line for c in self.claims if c.document == document} | {
@@ -132,8 +144,38 @@ def load_register(directory: str | Path | None = None) -> Register:
             claims.append(claim)
     if not claims:
         raise ClaimsError(f"{directory}: no claims files")
+    readings = named_readings(directory / README_FILE)
+    unnamed = [
+        f"{c.source_file}: claim {c.id!r}: alternative_reading {c.alternative_reading!r} is not a named reading "
+        f"of {directory / README_FILE} ({', '.join(readings) or 'none listed'})"
+        for c in claims
+        if c.alternative_reading is not None and c.alternative_reading not in readings
+    ]
+    if unnamed:
+        raise ClaimsError("\n".join(unnamed))
     exclusions, reasons = load_exclusions(directory / EXCLUSIONS_FILE)
-    return Register(claims=tuple(claims), exclusions=exclusions, reasons=reasons)
+    return Register(claims=tuple(claims), exclusions=exclusions, reasons=reasons, readings=readings)
+
+
+def named_readings(readme: Path) -> dict[str, str]:
+    """The closed list of alternative readings: name -> title, from the README's table under
+    ``## Named readings`` (rows ``| `name` | title | definition | applies when |``)."""
+    if not readme.is_file():
+        raise ClaimsError(f"{readme}: the register's README (its named readings) not found")
+    readings: dict[str, str] = {}
+    inside = False
+    for number, line in enumerate(readme.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("## "):
+            inside = line.strip() == READINGS_HEADING
+            continue
+        match = _READING_ROW_RE.match(line) if inside else None
+        if match:
+            if match.group(1) in readings:
+                raise ClaimsError(f"{readme}:{number}:1: reading {match.group(1)!r} is defined twice")
+            readings[match.group(1)] = match.group(2)
+    if not readings:
+        raise ClaimsError(f"{readme}: no named readings under {READINGS_HEADING!r}")
+    return readings
 
 
 def _read_yaml(path: Path) -> Any:
@@ -198,7 +240,17 @@ def _parse_claim(
     line = raw.get("line")
     if line is not None and not (isinstance(line, int) and not isinstance(line, bool) and line > 0):
         errors.append(f"{label}: line must be a positive integer, got {line!r}")
-    for key in ("quote", "reading", "evidence", "holds", "under_reading", "alternative", "lost", "compare"):
+    for key in (
+        "quote",
+        "reading",
+        "evidence",
+        "holds",
+        "under_reading",
+        "alternative",
+        "alternative_reading",
+        "lost",
+        "compare",
+    ):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             errors.append(f"{label}: {key} must be a string")
     states = raw.get("states")
@@ -214,13 +266,21 @@ def _parse_claim(
             errors.append(f"{label}: needs a verdict rule 'holds' (or 'lost')")
     elif holds is not None or under is not None:
         errors.append(f"{label}: a claim with 'lost' is not_checkable and takes no verdict rule")
-    if (under is None) != (alternative is None):
-        errors.append(f"{label}: 'under_reading' and 'alternative' go together")
+    if (under is None) != (alternative is None) or (under is None) != (raw.get("alternative_reading") is None):
+        errors.append(f"{label}: 'under_reading', 'alternative' and 'alternative_reading' go together")
     compare = raw.get("compare")
     if compare is not None and not (isinstance(compare, str) and _IDENT_RE.match(compare)):
         errors.append(f"{label}: compare must name an evidence column")
-    if (compare is None) != (states is None):
-        errors.append(f"{label}: 'states' and 'compare' go together")
+    if (compare is None) != (states is None) or (states is None) != (raw.get("measure") is None):
+        errors.append(f"{label}: 'states', 'compare' and 'measure' go together")
+    measure = None
+    if isinstance(raw.get("measure"), dict) and isinstance(states, (int, float)):
+        spec = dict(raw["measure"])
+        spec.setdefault("decimals", decimals_of(states))
+        try:
+            measure = Measure.parse(spec, label)
+        except GradingError as exc:
+            errors.append(str(exc))
 
     evidence_sql = evidence.strip().rstrip(";").strip() if isinstance(evidence, str) and evidence.strip() else None
     asset = raw.get("asset") or _first_table(evidence_sql) or default_asset
@@ -247,6 +307,8 @@ def _parse_claim(
             compare=compare,
             asset=asset,
             source_file=path,
+            alternative_reading=raw.get("alternative_reading"),
+            measure=measure,
         ),
         [],
     )

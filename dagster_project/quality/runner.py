@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dagster_project.quality.problems import grade_rule_finding, load_spec, write_problems
 from dagster_project.quality.suites import FINDING_COLUMNS, Rule, Suite
 
 if TYPE_CHECKING:
@@ -64,6 +65,9 @@ def _import_gx() -> None:
         import great_expectations  # noqa: F401
 
 
+# the columns of quality.findings after FINDING_COLUMNS (problem_id is set by write_problems)
+GRADE_COLUMNS = ("grade", "printed", "implied", "gap", "note", "problem_id")
+
 _DIALECT_DRIVER = "gxquality"
 _DATASOURCE = "warehouse"
 _SITE = "quality_site"
@@ -81,6 +85,7 @@ class RuleResult:
     findings: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None  # the rule could not be evaluated (bad SQL, missing columns...)
     checked_at: _dt.datetime | None = None  # UTC, naive
+    tolerance: float | None = None  # the rule's tolerance: its printed precision, for grading
 
     @property
     def blocking(self) -> bool:
@@ -207,6 +212,11 @@ def write_results(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
         )
         """
     )
+    # the grade, the evidence in words and the problem of each finding (docs/quality.md);
+    # added to a findings table written before they existed
+    for column in GRADE_COLUMNS:
+        con.execute(f"alter table quality.findings add column if not exists {column} varchar")
+    spec = load_spec()
     checked_fallback = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
     check_rows = [
         (
@@ -224,7 +234,9 @@ def write_results(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
         for r in results
     ]
     finding_rows = [
-        (run_id, r.suite, r.rule_id, r.asset, *(f.get(c) for c in FINDING_COLUMNS)) for r in results for f in r.findings
+        (run_id, r.suite, r.rule_id, r.asset, *(f.get(c) for c in FINDING_COLUMNS), *_graded(r, f, spec))
+        for r in results
+        for f in r.findings
     ]
     con.execute("begin transaction")
     try:
@@ -237,10 +249,12 @@ def write_results(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
                 check_rows,
             )
         if finding_rows:
+            columns = ("run_id", "suite", "rule_id", "table_name", *FINDING_COLUMNS, *GRADE_COLUMNS[:-1])
             con.executemany(
-                "insert into quality.findings values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"insert into quality.findings ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
                 finding_rows,
             )
+        write_problems(con, run_id, spec)
         con.execute(
             """
             create or replace view quality.latest_check_results as
@@ -259,6 +273,14 @@ def write_results(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
     except Exception:
         con.execute("rollback")
         raise
+
+
+def _graded(result: RuleResult, finding: dict[str, Any], spec) -> tuple:
+    """grade, printed, implied, gap, note of one finding: a claim's finding carries its own; a
+    consistency rule's is graded by the rule's declared measure and its tolerance."""
+    if "grade" not in finding:
+        finding = {**finding, **grade_rule_finding(spec.measures.get(result.rule_id), result.tolerance, finding)}
+    return tuple(finding.get(c) for c in GRADE_COLUMNS[:-1])
 
 
 # --------------------------------------------------------------------------- GX plumbing
@@ -318,6 +340,7 @@ def _unevaluated(suite: Suite, rule: Rule, error: str) -> RuleResult:
         passed=False,
         unexpected_count=None,
         error=error,
+        tolerance=rule.tolerance,
     )
 
 
@@ -370,6 +393,7 @@ def _validate(gx, context, engine, suite: Suite, batch_definition, rules: list[R
                 unexpected_count=None if error else count,
                 findings=[] if error else findings,
                 error=error,
+                tolerance=rule.tolerance,
             )
         )
         if error:

@@ -6,12 +6,15 @@ The planted changes edit one value of a copy of the built warehouse and judge th
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 
 import duckdb
 import pytest
+import yaml
 
+from dagster_project.config import settings
 from dagster_project.quality.claim_verdicts import evaluate_claims, write_claims
 from dagster_project.quality.claims import VERDICTS, ClaimsError, load_claims_file, load_register
 
@@ -56,6 +59,63 @@ def test_every_claim_reads_the_marts_or_says_what_was_lost(register):
 def test_every_exclusion_reason_is_explained(register):
     assert {e.reason for e in register.exclusions} <= set(register.reasons)
     assert all(len(text) > 20 for text in register.reasons.values())
+
+
+def readme_readings() -> dict[str, str]:
+    """The named readings as the README lists them, read here without the loader: the rows of
+    the table under "## Named readings" whose first cell is a `name`."""
+    text = (settings().expectations_dir / "claims" / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Named readings", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$", section, flags=re.M)
+    return {name: applies for name, _, _, applies in rows}
+
+
+def register_alternatives() -> dict[str, str | None]:
+    """Every claim with an under_reading rule, read from the YAML files: id -> alternative_reading."""
+    found = {}
+    for path in sorted((settings().expectations_dir / "claims").glob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for claim in doc.get("claims", []) if "claims" in doc else []:
+            if "under_reading" in claim:
+                found[claim["id"]] = claim.get("alternative_reading")
+    return found
+
+
+def test_the_readme_names_a_closed_list_of_readings_each_saying_when_it_applies():
+    readings = readme_readings()
+    assert set(readings) == {"both_audiences", "pooled_questions"}
+    assert all(len(applies.strip()) > 40 for applies in readings.values())
+
+
+def test_every_holds_only_under_claim_names_a_reading_of_the_readme_list(register):
+    readings = readme_readings()
+    alternatives = register_alternatives()
+    assert alternatives, "the register has claims with an alternative reading"
+    unnamed = {claim_id: name for claim_id, name in alternatives.items() if name not in readings}
+    assert unnamed == {}
+    # and every claim judged "holds only under" is one of them
+    assert {c.id for c in register.claims if c.under_reading} == set(alternatives)
+
+
+def test_the_claims_of_one_sentence_name_the_same_reading(register):
+    # e.g. line 623, "15 per cent respondents to questions 27, 28 and 32": one claim per question,
+    # each with the pooled share over the three as its named reading, whether it holds or not
+    by_sentence: dict[tuple[int, str], set[str | None]] = {}
+    for claim in register.claims:
+        if claim.lost is None:
+            by_sentence.setdefault((claim.line, claim.quote), set()).add(claim.alternative_reading)
+    mixed = {sentence: names for sentence, names in by_sentence.items() if len(names) > 1}
+    assert mixed == {}
+
+
+def test_a_claim_naming_a_reading_not_in_the_list_is_refused(tmp_path):
+    register_dir = tmp_path / "claims"
+    shutil.copytree(settings().expectations_dir / "claims", register_dir)
+    path = register_dir / "appendix_multi_agency_working.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("alternative_reading: both_audiences", "alternative_reading: printed_rounding", 1))
+    with pytest.raises(ClaimsError, match="printed_rounding.*is not a named reading"):
+        load_register(register_dir)
 
 
 def write(tmp_path, body: str):
