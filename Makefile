@@ -43,7 +43,7 @@ dev: $(MANIFEST)
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
 extract: $(VENV)/.installed
-	$(BIN)/python -m dagster_project.extract --out raw
+	$(BIN)/python -m extract --out raw
 
 prepare: $(MANIFEST)
 

@@ -29,49 +29,27 @@ The plan is then one of:
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import dagster as dg
 from dagster._core.definitions.data_version import CODE_VERSION_TAG, DATA_VERSION_TAG
 
-from dagster_project.assets.responses import COLLECTIONS_KEY, RESPONSES_KEYS
-from dagster_project.build_state import file_state
-from dagster_project.config import settings
-from dagster_project.extract.run import TABLES
-from dagster_project.raw_files import file_sha256
+from dagster_project.assets.claim_checks import claim_checks
+from dagster_project.assets.ingest import raw_file_key
+from dagster_project.assets.response_collections import COLLECTIONS_KEY, RESPONSES_KEYS
+from dagster_project.assets.rule_checks import quality_checks
+from warehouse.build_state import file_state
+from warehouse.code_versions import pipeline_code_version
+from warehouse.config import settings
+from warehouse.raw_files import file_sha256
+from warehouse.tables import TABLES
 
 PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
 PLAN_TAG = "iw/plan"
-# the pipeline's own code, beyond what per-asset code versions cover
-_PIPELINE_CODE = ("dagster_project/**/*.py", "expectations/**/*.yml", "pyproject.toml", "requirements.lock")
-_DBT_PROJECT_WIDE = ("dbt_project.yml", "profiles.yml", "macros/**/*.sql", "tests/**/*.sql", "seeds/*.yml")
-
-
-def _hash_files(root: Path, patterns: tuple[str, ...]) -> str:
-    digest = hashlib.sha256()
-    for pattern in patterns:
-        for path in sorted(root.glob(pattern)):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
-
-@lru_cache(maxsize=1)
-def pipeline_code_version() -> str:
-    return _hash_files(settings().project_root, _PIPELINE_CODE)
-
-
-@lru_cache(maxsize=1)
-def dbt_project_wide_version() -> str:
-    return _hash_files(settings().dbt_project_dir, _DBT_PROJECT_WIDE)
 
 
 def observe_raw_files(instance: dg.DagsterInstance) -> list[str]:
     """Record a new observation for every raw CSV whose content changed; the changed files."""
-    from dagster_project.assets.ingest import raw_file_key
-
     changed = []
     for table in TABLES:
         path = settings().raw_dir / table.relpath
@@ -112,9 +90,11 @@ class Plan:
         )
 
 
-def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = False) -> Plan:
+def plan_run(instance: dg.DagsterInstance, repository: dg.RepositoryDefinition, full: bool = False) -> Plan:
+    """What the nightly job must run; `repository` is the code location's (`defs.get_repository_def()`,
+    or a schedule's or sensor's `context.repository_def`)."""
     changed = observe_raw_files(instance)
-    job_keys = sorted(defs.resolve_job_def("nightly_refresh").asset_layer.executable_asset_keys)
+    job_keys = sorted(repository.get_job("nightly_refresh").asset_layer.executable_asset_keys)
 
     def whole(reason: str) -> Plan:
         return Plan("full", reason, None, changed_files=changed)
@@ -138,10 +118,10 @@ def plan_run(instance: dg.DagsterInstance, defs: dg.Definitions, full: bool = Fa
         if not answers:
             return whole("the build database changed since it was last published (a failed or killed run, dbt by hand)")
 
-    graph = defs.resolve_asset_graph()
+    graph = repository.asset_graph
     # publishing, and what reads the published file, run in every run
     published = dg.AssetSelection.assets(PUBLISH_KEY).downstream().resolve(graph) & set(job_keys)
-    stale = _stale_or_missing(instance, defs, job_keys)
+    stale = _stale_or_missing(instance, graph, job_keys)
     if answers:  # what the loaded answers feed (the loads themselves are done)
         stale += sorted(dg.AssetSelection.assets(*RESPONSES_KEYS).downstream().resolve(graph) & set(job_keys))
     if not stale:
@@ -197,13 +177,10 @@ def answers_loaded_since(instance: dg.DagsterInstance, publish: dg.EventLogRecor
 
 
 def whole_build_check_keys() -> set[dg.AssetCheckKey]:
-    from dagster_project.assets.claims import claim_checks
-    from dagster_project.assets.quality import quality_checks
-
     return {key for checks in (*quality_checks, *claim_checks) for key in checks.check_keys}
 
 
-def _stale_or_missing(instance: dg.DagsterInstance, defs: dg.Definitions, keys: list[dg.AssetKey]) -> list[dg.AssetKey]:
+def _stale_or_missing(instance: dg.DagsterInstance, graph, keys: list[dg.AssetKey]) -> list[dg.AssetKey]:
     # Dagster's own resolver, as its schedules use it for `RunRequest(stale_assets_only=True)`;
     # not public API, so tests/orchestration/test_changes.py fails when an upgrade changes it
     from dagster._core.asset_graph_view.asset_graph_view import AssetGraphView, TemporalContext
@@ -211,7 +188,6 @@ def _stale_or_missing(instance: dg.DagsterInstance, defs: dg.Definitions, keys: 
     from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
     from dagster._time import get_current_datetime
 
-    graph = defs.resolve_asset_graph()
     assert isinstance(graph, AssetGraph)
     view = AssetGraphView(
         temporal_context=TemporalContext(effective_dt=get_current_datetime(), last_event_id=None),

@@ -3,21 +3,21 @@
 import dagster as dg
 
 import dagster_project.instance_storage  # noqa: F401  (SQLite run history: kept connections, no fsync per event)
-from dagster_project.assets.claims import claim_checks
+from dagster_project.assets.claim_checks import claim_checks
 from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.ingest import raw_assets, raw_file_sources
-from dagster_project.assets.publish import published_warehouse
-from dagster_project.assets.quality import quality_checks
-from dagster_project.assets.report import report
-from dagster_project.assets.responses import (
+from dagster_project.assets.published_warehouse import published_warehouse
+from dagster_project.assets.report_site import report
+from dagster_project.assets.response_collections import responses_specs, synthetic_collections
+from dagster_project.assets.rule_checks import quality_checks
+from dagster_project.automation import (
+    nightly_refresh,
+    nightly_schedule,
+    raw_files_changed,
     response_files_changed,
     responses_refresh,
-    responses_specs,
-    synthetic_collections,
 )
-from dagster_project.jobs import nightly_refresh, nightly_schedule
 from dagster_project.resources import build_resources
-from dagster_project.sensors import raw_files_changed
 
 defs = dg.Definitions(
     assets=[

@@ -15,8 +15,8 @@ import dagster as dg
 import duckdb
 
 from dagster_project.build_lock import lock_holder, lock_path, reading
-from dagster_project.config import settings
 from dagster_project.run_liveness import Worker, fail_dead_runs
+from warehouse.config import settings
 
 
 def warehouse_summary(db_path) -> list[tuple[str, str, int]]:
@@ -95,7 +95,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 
 def regenerated_collections(result: dg.ExecuteInProcessResult) -> dict[str, str]:
     """The SYNTHETIC collections the run generated again, and why (the synthetic asset's metadata)."""
-    from dagster_project.assets.responses import SYNTHETIC_KEY
+    from dagster_project.assets.response_collections import SYNTHETIC_KEY
 
     for event in result.get_asset_materialization_events():
         if event.asset_key == SYNTHETIC_KEY:
@@ -122,7 +122,7 @@ def say_who_went_before(instance: dg.DagsterInstance, lock_path) -> None:
 
 def load_responses(instance: dg.DagsterInstance, defs: dg.Definitions, cfg, log) -> int:
     """Run `responses_refresh` over the collections to (re)load; 1 if it failed, else 0."""
-    from dagster_project.responses.refresh import plan, run_tags
+    from dagster_project.responses_refresh import plan, run_tags
 
     try:
         todo = plan(instance, cfg.raw_dir, cfg.responses_dir, cfg.build_db)
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             failed = load_responses(instance, defs, cfg, log)
             if failed:
                 return failed
-            plan = plan_run(instance, defs, full=args.full)
+            plan = plan_run(instance, defs.get_repository_def(), full=args.full)
             print(plan.describe(), flush=True)
             tags.update(plan.tags())
             if plan.selection is not None:

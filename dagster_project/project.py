@@ -20,7 +20,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from dagster_project.config import settings
+from warehouse.config import settings
 
 PIPELINE_TARGET = settings().dbt_project_dir / "pipeline_target"
 

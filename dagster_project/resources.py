@@ -13,8 +13,8 @@ from dagster_duckdb import DuckDBResource
 from packaging import version
 
 from dagster_project.build_lock import BuildLock, lock_path
-from dagster_project.config import settings
 from dagster_project.project import dbt_project
+from warehouse.config import settings
 
 
 class PipelineDbtCli(DbtCliResource):

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 INGEST = """
 import sys, duckdb
 from pathlib import Path
-from dagster_project.responses.load import load_collection, label_tables, store_dir
+from warehouse.responses.load import load_collection, label_tables, store_dir
 with duckdb.connect(sys.argv[1]) as con:
     for path in sys.argv[2:]:
         load_collection(con, Path(path), "benchmark", store_dir(Path(sys.argv[1])))
@@ -58,9 +58,9 @@ with duckdb.connect() as con:  # the result stays in DuckDB, as dbt's tables do
 """
 SETUP = """
 import sys, duckdb
-from dagster_project.config import settings
-from dagster_project.extract.appendix import TABLES
-from dagster_project.raw_files import load_csv
+from warehouse.config import settings
+from warehouse.tables.appendix import TABLES
+from warehouse.raw_files import load_csv
 with duckdb.connect(sys.argv[1]) as con:
     for table in TABLES:
         load_csv(con, settings().raw_dir / table.relpath, table)
@@ -106,9 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    from dagster_project.config import settings
-    from dagster_project.responses.generator import generate_collections
-    from dagster_project.responses.published import read_published
+    from warehouse.config import settings
+    from warehouse.responses.generator import generate_collections
+    from warehouse.responses.published import read_published
 
     per_collection = sum(sum(q.counts[a].values()) for q in read_published(settings().raw_dir) for a in q.counts)
     counts = [max(1, round(size / per_collection)) for size in sizes]

@@ -15,8 +15,8 @@ import duckdb
 import pytest
 from filelock import FileLock
 
-from dagster_project.config import settings
-from dagster_project.extract.documents import DOCUMENTS
+from warehouse.config import settings
+from warehouse.documents import DOCUMENTS
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

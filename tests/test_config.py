@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from dagster_project.config import settings
+from warehouse.config import settings
 
 
 def test_a_report_dir_given_as_a_link_stays_the_link(tmp_path, monkeypatch):

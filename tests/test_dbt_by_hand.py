@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.config import DEFAULT_BUILD_DB, settings
 from tests.conftest import pipeline_env, run_main_command
+from warehouse.config import DEFAULT_BUILD_DB, settings
 
 pytestmark = pytest.mark.story
 

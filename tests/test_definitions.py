@@ -7,8 +7,8 @@ import json
 import dagster as dg
 import pytest
 
-from dagster_project.extract.run import TABLES
 from dagster_project.project import dbt_project
+from warehouse.tables import TABLES
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_the_raw_files_sensor_targets_the_nightly_job(defs):
 
 
 def test_the_responses_are_partitioned_by_collection_and_loaded_by_their_own_job(defs):
-    from dagster_project.assets.responses import RESPONSES_KEYS
+    from dagster_project.assets.response_collections import RESPONSES_KEYS
 
     graph = defs.resolve_asset_graph()
     for key in RESPONSES_KEYS:
@@ -88,7 +88,7 @@ def test_materialize_all_in_the_ui_asks_for_no_collections(defs):
 
 
 def test_the_nightly_job_builds_everything_but_the_partitioned_responses(defs):
-    from dagster_project.assets.responses import RESPONSES_KEY, RESPONSES_KEYS
+    from dagster_project.assets.response_collections import RESPONSES_KEY, RESPONSES_KEYS
 
     graph = defs.resolve_asset_graph()
     nightly = defs.resolve_job_def("nightly_refresh").asset_layer.executable_asset_keys

@@ -6,9 +6,9 @@ import shutil
 
 import duckdb
 
-from dagster_project.config import settings
-from dagster_project.extract.run import TABLES
 from tests.conftest import pipeline_env, run_main_command
+from warehouse.config import settings
+from warehouse.tables import TABLES
 
 
 def csv_rows(relpath: str) -> int:

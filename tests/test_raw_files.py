@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.extract.tables import SOURCE_LINE, Column, Table
-from dagster_project.raw_files import RawFileError, load_csv, validate_csv
+from warehouse.raw_files import RawFileError, load_csv, validate_csv
+from warehouse.tables.schema import SOURCE_LINE, Column, Table
 
 TABLE = Table(
     document="appendix",

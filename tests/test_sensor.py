@@ -7,7 +7,8 @@ import os
 import dagster as dg
 import pytest
 
-from dagster_project.sensors import raw_files_changed
+from dagster_project.automation import raw_files_changed
+from dagster_project.definitions import defs
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def raw_dir(tmp_path, monkeypatch):
 
 def tick(cursor: str | None):
     with dg.instance_for_test() as instance:
-        context = dg.build_sensor_context(cursor=cursor, instance=instance)
+        context = dg.build_sensor_context(cursor=cursor, instance=instance, definitions=defs)
         result = raw_files_changed(context)
     return result, context.cursor
 

@@ -9,13 +9,13 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from dagster_project.assets.responses import RESPONSES_KEYS, SYNTHETIC_KEY
+from dagster_project.assets.response_collections import RESPONSES_KEYS, SYNTHETIC_KEY
 from dagster_project.build_lock import BuildLock
-from dagster_project.build_state import record_change
-from dagster_project.changes import dbt_project_wide_version
-from dagster_project.config import settings
 from dagster_project.project import dbt_project, pipeline_dbt_state, run_state_dir
-from dagster_project.quality import runner
+from warehouse.build_state import record_change
+from warehouse.code_versions import dbt_project_wide_version
+from warehouse.config import settings
+from warehouse.quality import runner
 
 
 class Translator(DagsterDbtTranslator):

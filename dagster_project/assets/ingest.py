@@ -13,13 +13,13 @@ import warnings
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from dagster_project import raw_files
 from dagster_project.build_lock import BuildLock
-from dagster_project.build_state import record_change
-from dagster_project.config import settings
-from dagster_project.extract.run import TABLES
-from dagster_project.extract.tables import Table
-from dagster_project.raw_files import file_sha256, load_csv
+from warehouse import raw_files
+from warehouse.build_state import record_change
+from warehouse.config import settings
+from warehouse.raw_files import file_sha256, load_csv
+from warehouse.tables import TABLES
+from warehouse.tables.schema import Table
 
 PREVIEW_ROWS = 5
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dagster_project.config import settings
-from dagster_project.extract.run import TABLES
-from dagster_project.raw_files import RawFileError, validate_csv
 from tests.conftest import pipeline_env, run_main_command
+from warehouse.config import settings
+from warehouse.raw_files import RawFileError, validate_csv
+from warehouse.tables import TABLES
 
 pytestmark = pytest.mark.story
 

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from dagster_project.extract import appendix
-from dagster_project.extract.documents import read_lines
-from dagster_project.extract.tables import ExtractionError, render_csv
+from extract import appendix
+from extract.writer import ExtractionError, render_csv
+from warehouse.documents import read_lines
+from warehouse.tables import appendix as appendix_tables
 
 LEADERS_ONLY = {1, 13, 14, 24, 25, 38, 39, 48, 49, 59}
 PRACTICE_RANGES = {
@@ -75,14 +76,14 @@ def _question(tables: Tables, question_id: int) -> dict[str, Any]:
 
 
 def test_every_declared_table_is_extracted_and_renders_as_csv(tables: Tables) -> None:
-    assert [t.name for t in appendix.TABLES] == list(tables)
-    for table in appendix.TABLES:
+    assert [t.name for t in appendix_tables.TABLES] == list(tables)
+    for table in appendix_tables.TABLES:
         assert table.document == "appendix"
         assert render_csv(table, tables[table.name]).count("\n") == len(tables[table.name]) + 1
 
 
 def test_every_table_key_is_unique(tables: Tables) -> None:
-    for table in appendix.TABLES:
+    for table in appendix_tables.TABLES:
         keys = Counter(tuple(row[k] for k in table.key) for row in tables[table.name])
         assert max(keys.values()) == 1, table.name
 
@@ -447,5 +448,5 @@ def test_a_descriptor_row_without_its_score_fails(tmp_path: Path, appendix_path:
 def test_extracting_twice_gives_identical_rows(appendix_path: Path, tables: Tables) -> None:
     again = appendix.extract(appendix_path)
     assert again == tables
-    for table in appendix.TABLES:
+    for table in appendix_tables.TABLES:
         assert render_csv(table, again[table.name]) == render_csv(table, tables[table.name])

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.config import settings
-from dagster_project.extract.__main__ import main
-from dagster_project.extract.run import TABLES
+from extract.__main__ import main
+from warehouse.config import settings
+from warehouse.tables import TABLES
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from dagster_project.extract import devon
-from dagster_project.extract.documents import read_lines
-from dagster_project.extract.tables import ExtractionError, render_csv
+from extract import devon
+from extract.writer import ExtractionError, render_csv
+from warehouse.documents import read_lines
+from warehouse.tables import devon as devon_tables
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -49,8 +50,8 @@ def _error_line(path: Path) -> int:
 
 
 def test_every_declared_table_is_extracted_and_renders(tables: Rows) -> None:
-    assert set(tables) == {t.name for t in devon.TABLES}
-    for table in devon.TABLES:
+    assert set(tables) == {t.name for t in devon_tables.TABLES}
+    for table in devon_tables.TABLES:
         assert table.document == "devon"
         assert render_csv(table, tables[table.name]).count("\n") == len(tables[table.name]) + 1
 
@@ -63,7 +64,7 @@ def test_every_row_has_a_positive_source_line_and_no_floats(tables: Rows) -> Non
 
 
 def test_table_keys_are_unique(tables: Rows) -> None:
-    for table in devon.TABLES:
+    for table in devon_tables.TABLES:
         keys = Counter(tuple(r[k] for k in table.key) for r in tables[table.name])
         assert max(keys.values()) == 1, table.name
 

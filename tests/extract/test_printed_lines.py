@@ -8,11 +8,11 @@ import io
 import pytest
 import yaml
 
-from dagster_project.config import settings
-from dagster_project.extract import appendix, devon
-from dagster_project.extract.printed_lines import printed_line_rows
-from dagster_project.extract.run import extract_all
-from dagster_project.extract.tables import ExtractionError
+from extract import appendix, devon
+from extract.printed_lines import printed_line_rows
+from extract.run import extract_all
+from extract.writer import ExtractionError
+from warehouse.config import settings
 
 
 @pytest.fixture(scope="module")

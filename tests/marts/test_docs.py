@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dagster_project.config import settings
+from warehouse.config import settings
 
 
 def test_dbt_docs_generate_describes_every_mart_column(warehouse, tmp_path):

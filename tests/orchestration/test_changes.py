@@ -12,10 +12,10 @@ import dagster as dg
 import pytest
 
 from dagster_project import changes
-from dagster_project.assets.responses import COLLECTIONS_KEY, RESPONSES_KEYS, response_collections
-from dagster_project.build_state import file_state
+from dagster_project.assets.response_collections import COLLECTIONS_KEY, RESPONSES_KEYS, response_collections
 from dagster_project.changes import PUBLISH_KEY, plan_run
 from dagster_project.definitions import defs
+from warehouse.build_state import file_state
 
 REVIEW_COMMENTS = dg.AssetKey(["raw", "devon__review_comments"])
 
@@ -48,7 +48,7 @@ def published_and_after() -> set[dg.AssetKey]:
 
 def test_with_nothing_changed_only_publish_and_what_reads_it_run(site):
     instance, _, _ = site
-    plan = plan_run(instance, defs)
+    plan = plan_run(instance, defs.get_repository_def())
     assert (plan.kind, set(plan.selection), plan.checks) == ("verify", published_and_after(), [])
     job_keys = defs.resolve_job_def("nightly_refresh").asset_layer.executable_asset_keys
     assert len(plan.skipped) == len(job_keys) - len(published_and_after())
@@ -58,7 +58,7 @@ def test_a_changed_devon_file_rebuilds_its_ingest_what_is_downstream_and_publish
     instance, _, raw = site
     edit(raw / "devon" / "review_comments.csv", "want to carry on", "want to carry on (edited)")
 
-    plan = plan_run(instance, defs)
+    plan = plan_run(instance, defs.get_repository_def())
 
     assert plan.kind == "partial" and plan.changed_files == ["devon/review_comments.csv"]
     downstream = dg.AssetSelection.assets(REVIEW_COMMENTS).downstream().resolve(defs.resolve_asset_graph())
@@ -71,7 +71,7 @@ def test_a_changed_devon_file_rebuilds_its_ingest_what_is_downstream_and_publish
 def test_a_partial_run_still_runs_every_consistency_rule_and_claim(site):
     instance, _, raw = site
     edit(raw / "devon" / "review_comments.csv", "want to carry on", "want to carry on (edited)")
-    plan = plan_run(instance, defs)
+    plan = plan_run(instance, defs.get_repository_def())
     assert changes.whole_build_check_keys() <= set(plan.checks)
 
 
@@ -80,34 +80,34 @@ def test_a_file_changed_back_is_not_a_change(site):
     path = raw / "devon" / "review_comments.csv"
     original = path.read_text(encoding="utf-8")
     edit(path, "want to carry on", "want to carry on (edited)")
-    assert plan_run(instance, defs).kind == "partial"
+    assert plan_run(instance, defs.get_repository_def()).kind == "partial"
     path.write_text(original, encoding="utf-8")
-    assert plan_run(instance, defs).kind == "verify"
+    assert plan_run(instance, defs.get_repository_def()).kind == "verify"
 
 
 def test_a_build_written_outside_the_pipeline_is_rebuilt_in_full(site):
     instance, build, _ = site
     stat = build.stat()
     os.utime(build, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # as dbt by hand or a killed run would
-    plan = plan_run(instance, defs)
+    plan = plan_run(instance, defs.get_repository_def())
     assert plan.kind == "full" and "changed since it was last published" in plan.reason
 
 
 def test_a_change_in_the_pipelines_code_is_rebuilt_in_full(site, monkeypatch):
     instance, _, _ = site
     monkeypatch.setattr(changes, "pipeline_code_version", lambda: "another version")
-    assert plan_run(instance, defs).kind == "full"
+    assert plan_run(instance, defs.get_repository_def()).kind == "full"
 
 
 def test_a_missing_build_is_rebuilt_in_full(site):
     instance, build, _ = site
     build.unlink()
-    assert plan_run(instance, defs).kind == "full"
+    assert plan_run(instance, defs.get_repository_def()).kind == "full"
 
 
 def test_a_full_rebuild_can_be_asked_for(site):
     instance, _, _ = site
-    plan = plan_run(instance, defs, full=True)
+    plan = plan_run(instance, defs.get_repository_def(), full=True)
     assert (plan.kind, plan.selection) == ("full", None)
 
 
@@ -122,10 +122,10 @@ def test_a_dbt_models_code_version_covers_the_project_wide_dbt_files(monkeypatch
 
 
 def test_the_nightly_schedule_plans_its_run_the_same_way(site):
-    from dagster_project.jobs import nightly_schedule
+    from dagster_project.automation import nightly_schedule
 
     instance, _, _ = site
-    request = nightly_schedule(dg.build_schedule_context(instance=instance))
+    request = nightly_schedule(dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def()))
     assert set(request.asset_selection) == published_and_after() and request.tags[changes.PLAN_TAG] == "verify"
 
 
@@ -152,7 +152,7 @@ def test_answers_loaded_since_the_publish_rebuild_only_what_they_feed(site):
     instance, build, _ = site
     report_load(instance, "synthetic-seed2-001", file_state(build), written(build))
 
-    plan = plan_run(instance, defs)
+    plan = plan_run(instance, defs.get_repository_def())
 
     assert plan.kind == "partial" and plan.reason == "answers loaded: synthetic-seed2-001"
     graph = defs.resolve_asset_graph()
@@ -167,6 +167,6 @@ def test_a_write_after_the_answers_were_loaded_rebuilds_in_full(site):
     report_load(instance, "synthetic-seed2-001", file_state(build), written(build))
     written(build)  # then dbt by hand, or a killed run
 
-    plan = plan_run(instance, defs)
+    plan = plan_run(instance, defs.get_repository_def())
 
     assert plan.kind == "full" and "changed since it was last published" in plan.reason

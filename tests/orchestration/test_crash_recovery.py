@@ -34,10 +34,10 @@ import dagster as dg
 import pytest
 import yaml
 
-from dagster_project.config import settings
 from dagster_project.run_liveness import WORKER_TAG, Worker
 from tests.conftest import pipeline_env
 from tests.publish.kill_harness import start_make_run
+from warehouse.config import settings
 
 pytestmark = pytest.mark.story
 

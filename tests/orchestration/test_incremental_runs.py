@@ -11,10 +11,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.build_state import file_state
-from dagster_project.config import settings
-from dagster_project.responses.generator import generate_collections
 from tests.conftest import pipeline_env, run_main_command
+from warehouse.build_state import file_state
+from warehouse.config import settings
+from warehouse.responses.generator import generate_collections
 
 pytestmark = pytest.mark.story
 

@@ -120,7 +120,7 @@ def test_fail_dead_runs_fails_only_the_dead_run_and_says_why(instance):
 
 
 def test_the_project_instance_runs_monitoring_with_this_launcher(monkeypatch):
-    from dagster_project.config import settings
+    from warehouse.config import settings
 
     monkeypatch.setenv("DAGSTER_HOME", str(settings().project_root / ".dagster_home"))
     with dg.DagsterInstance.get() as instance:

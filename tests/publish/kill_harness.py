@@ -28,8 +28,8 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.config import settings
-from dagster_project.publish import integrity_check
+from warehouse.config import settings
+from warehouse.publish import integrity_check
 
 PUBLISH_STARTS = re.compile(r" - ([0-9a-f-]{36}) - publish__warehouse - publishing ")
 RUN_ID = re.compile(r" - nightly_refresh - ([0-9a-f-]{36}) - ")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dagster_project.config import settings
+from warehouse.config import settings
 
 
 @pytest.fixture

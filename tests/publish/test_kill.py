@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dagster_project.publish import TMP_MARKER, integrity_check
 from tests.conftest import run_main_command
 from tests.publish.kill_harness import run_kill_points
+from warehouse.publish import TMP_MARKER, integrity_check
 
 pytestmark = pytest.mark.story
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.publish import (
+from warehouse.publish import (
     TMP_MARKER,
     Provenance,
     integrity_check,
@@ -133,7 +133,7 @@ def test_the_integrity_check_rejects_a_file_that_was_never_published(paths):
 
 
 def test_a_build_changed_after_its_last_checks_is_not_publishable(tmp_path):
-    from dagster_project.build_state import record_change, unchecked_change
+    from warehouse.build_state import record_change, unchecked_change
 
     con = duckdb.connect(str(tmp_path / "build.duckdb"))
     assert unchecked_change(con) == "no consistency check results recorded"

@@ -17,9 +17,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.config import settings
 from tests.conftest import run_main_command
 from tests.publish.kill_harness import latest_run
+from warehouse.config import settings
 
 pytestmark = pytest.mark.story
 

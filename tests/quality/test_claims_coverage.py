@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.config import settings
-from dagster_project.quality.claims import load_register
+from warehouse.config import settings
+from warehouse.quality.claims import load_register
 
 # Raw files whose rows were read from sentences or comment lists, not from printed tables.
 PROSE_FIGURE_FILES = {

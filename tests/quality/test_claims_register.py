@@ -14,9 +14,9 @@ import duckdb
 import pytest
 import yaml
 
-from dagster_project.config import settings
-from dagster_project.quality.claim_verdicts import evaluate_claims, write_claims
-from dagster_project.quality.claims import VERDICTS, ClaimsError, load_claims_file, load_register
+from warehouse.config import settings
+from warehouse.quality.claim_verdicts import evaluate_claims, write_claims
+from warehouse.quality.claims import VERDICTS, ClaimsError, load_claims_file, load_register
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +187,7 @@ def test_an_id_of_the_other_document_is_refused(tmp_path):
 def test_the_dagster_checks_are_one_per_register_file_on_its_claims_asset(register):
     import dagster as dg
 
-    from dagster_project.assets.claims import build_claim_checks
+    from dagster_project.assets.claim_checks import build_claim_checks
 
     specs = {spec.name: spec for spec in build_claim_checks().check_specs}
     files = {c.source_file.stem for c in register.claims}

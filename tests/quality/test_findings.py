@@ -1,7 +1,7 @@
 """The consistency suites in expectations/ on the committed raw data: exactly the known findings.
 
 The staging layer is built WITHOUT the full pipeline, for speed: the raw CSVs are loaded with
-the ingest code (``dagster_project.raw_files.load_csv``) into a temporary DuckDB file and
+the ingest code (``warehouse.raw_files.load_csv``) into a temporary DuckDB file and
 ``dbt seed`` and ``dbt run --select staging`` build the lookup seeds and staging views on it
 (IW_BUILD_DB points dbt there; the target and log paths are temporary so nothing collides with
 other dbt runs). ``dbt run``, not ``dbt build``: the dbt tests are not what is under test here.
@@ -21,10 +21,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.config import settings
-from dagster_project.extract.run import TABLES
-from dagster_project.quality import load_suites, run_suites
-from dagster_project.raw_files import load_csv
+from warehouse.config import settings
+from warehouse.quality import load_suites, run_suites
+from warehouse.raw_files import load_csv
+from warehouse.tables import TABLES
 
 EXPECTATIONS = settings().expectations_dir
 DBT = Path(sys.executable).parent / "dbt"
@@ -215,7 +215,10 @@ def test_the_suites_and_their_rules_are_as_designed():
     }
     for suite in suites.values():
         severities = {r.severity for r in suite.rules}
-        assert severities == {"error", "warn"}, f"{suite.name} needs structural and report rules"
+        # the regenerated tables hold no report's figures of their own: a difference is the
+        # generator's fault or real answers that no longer match the publication, and both block
+        expected = {"error"} if suite.name == RESPONSES_SUITE else {"error", "warn"}
+        assert severities == expected, f"{suite.name} needs structural and report rules"
         for rule in suite.rules:
             assert rule.asset.startswith(("staging.", "marts.", "intermediate.")), rule.id
             assert len(rule.description) > 30, rule.id
@@ -256,7 +259,7 @@ def test_no_error_severity_rule_fails_on_the_real_data(real):
 
 def test_results_of_two_suites_share_one_run_id(real, tmp_path):
     """The Dagster checks record each suite separately under the run's id; nothing is lost."""
-    from dagster_project.assets.quality import record_results
+    from dagster_project.assets.rule_checks import record_results
 
     db = tmp_path / DB_NAME
     shutil.copyfile(_BASE["db"], db)
@@ -278,7 +281,7 @@ def test_results_of_two_suites_share_one_run_id(real, tmp_path):
 def test_the_dagster_checks_mirror_the_rules():
     import dagster as dg
 
-    from dagster_project.assets.quality import build_quality_checks
+    from dagster_project.assets.rule_checks import build_quality_checks
 
     checks = build_quality_checks(EXPECTATIONS)
     suites = load_suites(EXPECTATIONS)

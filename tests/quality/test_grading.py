@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from dagster_project.quality.grading import Measure, grade_figure, grade_statement
-from dagster_project.quality.problems import load_spec
+from warehouse.quality.grading import Measure, grade_figure, grade_statement
+from warehouse.quality.problems import load_spec
 
 
 def pct(part: float, whole: float) -> float:
@@ -283,8 +283,8 @@ def test_a_contradicted_statement_with_no_single_figure_is_material_and_one_hold
 
 
 def test_every_warn_rule_of_the_suites_has_a_declared_measure():
-    from dagster_project.config import settings
-    from dagster_project.quality import load_suites
+    from warehouse.config import settings
+    from warehouse.quality import load_suites
 
     warn_rules = {r.id for s in load_suites(settings().expectations_dir) for r in s.rules if r.severity == "warn"}
     assert warn_rules <= set(load_spec().measures)

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.config import settings
-from dagster_project.extract.run import TABLES
+from warehouse.config import settings
+from warehouse.tables import TABLES
 
 from .test_findings import EXPECTED_FINDINGS, base_warehouse, rebuild_staging, run_all_suites
 

@@ -13,9 +13,9 @@ import shutil
 import duckdb
 import pytest
 
-from dagster_project.quality.claim_verdicts import evaluate_claims, write_claims
-from dagster_project.quality.claims import load_register
-from dagster_project.quality.problems import group, load_spec
+from warehouse.quality.claim_verdicts import evaluate_claims, write_claims
+from warehouse.quality.claims import load_register
+from warehouse.quality.problems import group, load_spec
 
 CONTRACT = [
     ("problem_id", "VARCHAR"),

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.quality import (
+from warehouse.quality import (
     FINDING_COLUMNS,
     SuiteError,
     load_suites,

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.report.site import build_site
+from warehouse.report.site import build_site
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from dagster_project.report.charts import SvgRenderer
+from warehouse.report.charts import SvgRenderer
 
 
 def chart(value: int) -> alt.Chart:

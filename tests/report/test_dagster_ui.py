@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.config import settings
 from tests.conftest import pipeline_env
+from warehouse.config import settings
 
 pytestmark = pytest.mark.story
 

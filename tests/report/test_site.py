@@ -9,9 +9,9 @@ import duckdb
 import pytest
 from markupsafe import escape
 
-from dagster_project.extract.documents import DOCUMENTS
 from tests.report.expected import expected_columns, numeric_columns
 from tests.report.site_files import figures, links, pages
+from warehouse.documents import DOCUMENTS
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.responses.contract import ResponseFileError, collection_files, read_collection
-from dagster_project.responses.load import load_collection
+from warehouse.responses.contract import ResponseFileError, collection_files, read_collection
+from warehouse.responses.load import load_collection
 
 HEADER = "collection,trust_code,respondent_id,audience,question_id,answer"
 GOOD_ROWS = [

@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.config import settings
-from dagster_project.responses import generator
-from dagster_project.responses.contract import read_collection
-from dagster_project.responses.generator import generate_collections, provenance, regenerate, why_stale
+from warehouse.config import settings
+from warehouse.responses import generator
+from warehouse.responses.contract import read_collection
+from warehouse.responses.generator import generate_collections, provenance, regenerate, why_stale
 
 APPENDIX = settings().raw_dir / "appendix"
 # the band table's printed column headers: "Below 2.5", "2.5 and up to 2.8", ..., "3.5 and above"
@@ -178,7 +178,7 @@ def test_the_cli_writes_k_collections_each_consistent_on_its_own(tmp_path):
         [
             sys.executable,
             "-m",
-            "dagster_project.responses",
+            "warehouse.responses",
             "--collections",
             "2",
             "--seed",

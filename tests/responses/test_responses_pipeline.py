@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.config import settings
-from dagster_project.responses.generator import generate_collections
 from tests.conftest import pipeline_env, run_main_command
+from warehouse.config import settings
+from warehouse.responses.generator import generate_collections
 
 pytestmark = pytest.mark.story
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from dagster_project.assets.responses import RESPONSES_KEY, response_collections, response_files_changed
-from dagster_project.responses.contract import file_sha256
+from dagster_project.assets.response_collections import RESPONSES_KEY, response_collections
+from dagster_project.automation import response_files_changed
+from warehouse.responses.contract import file_sha256
 
 HEADER = "collection,trust_code,respondent_id,audience,question_id,answer\n"
 

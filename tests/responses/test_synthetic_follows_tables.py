@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.config import settings
-from dagster_project.raw_files import raw_fingerprint
 from tests.conftest import pipeline_env, run_main_command
+from warehouse.config import settings
+from warehouse.raw_files import raw_fingerprint
 
 pytestmark = pytest.mark.story
 
@@ -153,10 +153,10 @@ SENSOR_RUN = """
 import json, sys
 import dagster as dg
 from dagster_project.definitions import defs
-from dagster_project.sensors import raw_files_changed
+from dagster_project.automation import raw_files_changed
 
 with dg.DagsterInstance.get() as instance:
-    request = raw_files_changed(dg.build_sensor_context(instance=instance, cursor=sys.argv[1]))
+    request = raw_files_changed(dg.build_sensor_context(instance=instance, cursor=sys.argv[1], definitions=defs))
     job = defs.resolve_job_def("nightly_refresh").get_subset(
         asset_selection=set(request.asset_selection), asset_check_selection=set(request.asset_check_keys)
     )
