@@ -137,22 +137,24 @@ def add_claims(db: Path) -> None:
         """)
 
 
-def test_the_claims_page_groups_claims_by_document_and_section_with_their_verdicts(published_copy, tmp_path):
+def test_the_claims_page_puts_contradicted_claims_first_and_counts_them_by_verdict(published_copy, tmp_path):
     add_claims(published_copy)
     result = build_site(published_copy, tmp_path / "report")
     page = (tmp_path / "report" / "claims.html").read_text(encoding="utf-8")
 
     assert result.claims == len(CLAIMS) == page.count("<article")
     assert "claims.html" in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    # by verdict, contradicted first; each with the verdict of the newest run, in words
     headings = re.findall(r"<h[23][^>]*>([^<]+)</h[23]>", page)
-    assert headings == ["National appendix", "Introduction", "Devon", "Introduction", "Parent self report"]
-    # within a section, by line; each with the verdict of the newest run, in words
-    devon_lines = [int(n) for n in re.findall(r'aria-label="Claim on line (\d+)"', page)][1:]
-    assert devon_lines == [23, 681, 704]
+    assert headings == ["Contradicted (1)", "Holds under a reading (1)", "Not checkable (1)", "Holds (1)"]
+    lines = [int(n) for n in re.findall(r'aria-label="Claim on line (\d+)"', page)]
+    assert lines == [704, 23, 681, 12]
     for label in ("Holds", "Contradicted", "Holds under a reading", "Not checkable"):
         assert f"<strong>{label}</strong>" in page
     assert "22/23 is 95.65%, printed 95.5%." in page
     assert "<dt>clusters_listed</dt><dd>17</dd>" in page
+    # the summary table at the top: one row per verdict, one column per document
+    assert '<a href="#verdict-contradicted">Contradicted</a></th><td>0</td><td>1</td><td>1</td>' in page
 
 
 def test_without_claims_in_the_warehouse_there_is_no_claims_page(published_copy, tmp_path):
