@@ -138,7 +138,7 @@ def band_bars(
     layers = _hbar_layers(data, category, value, value_title, ",d", order, highlight, legend, None)
     rule = (
         alt.Chart(pd.DataFrame({category: [split_at]}))
-        .mark_rule(color="black", strokeDash=[4, 3], strokeWidth=1.5)
+        .mark_rule(color="black", strokeDash=[4, 3], strokeWidth=1.5, aria=False)
         .encode(y=alt.Y(f"{category}:N", sort=order, bandPosition=0, title=None))
     )
     return _config(alt.layer(*layers, rule).properties(width=PLOT_WIDTH, height=alt.Step(BAR_STEP)))
@@ -172,7 +172,7 @@ def grouped_hbar(
     ]
     if rule_at is not None:
         layers.append(
-            alt.Chart().mark_rule(color="black", strokeDash=[4, 3]).encode(x=alt.datum(rule_at))
+            alt.Chart().mark_rule(color="black", strokeDash=[4, 3], aria=False).encode(x=alt.datum(rule_at))
         )
     layered = alt.layer(*layers, data=data).properties(width=PLOT_WIDTH, height=alt.Step(BAR_STEP))
     return _config(
@@ -233,7 +233,7 @@ def dot_comparison(
     )
     layers = [rule, dots]
     if rule_at is not None:
-        layers.insert(0, alt.Chart(data).mark_rule(color="black", strokeDash=[4, 3]).encode(x=alt.datum(rule_at)))
+        layers.insert(0, alt.Chart(data).mark_rule(color="black", strokeDash=[4, 3], aria=False).encode(x=alt.datum(rule_at)))
     return _config(alt.layer(*layers).properties(width=PLOT_WIDTH + 40, height=alt.Step(BAR_STEP + 2)))
 
 

@@ -75,7 +75,7 @@ def home_points(frames: dict[str, pd.DataFrame], problems: list[dict], midpoint:
             Point(
                 "problems",
                 f"The reports contradict their own figures in {len(material)} material "
-                f"{'place' if len(material) == 1 else 'places'} ({len(problems)} problems in all); the largest: "
+                f"{'place' if len(material) == 1 else 'places'} ({len(problems)} problems in all). First: "
                 f"{material[0]['explanation']}",
                 "findings.html",
             )

@@ -28,6 +28,7 @@ VERDICTS = {
     "not_checkable": "Not checkable",
 }
 FOLD_ROWS = 16
+FOLDED_VERDICTS = ("holds", "not_checkable")
 DOCUMENT_NAMES = {"appendix": "National appendix", "devon": "Devon"}
 # the period the data describe (the build time is in each page's footer)
 DATA_PERIOD = "2009 (national appendix: Children's Trusts' self-assessment, 2009; Devon: progress report, September 2009)"
@@ -311,6 +312,8 @@ def _claims_view(claims: pd.DataFrame) -> dict:
             {
                 "verdict": verdict,
                 "label": VERDICTS.get(verdict, verdict),
+                # what a reader must see is open; claims that hold or cannot be checked unfold
+                "folded": verdict in FOLDED_VERDICTS,
                 "claims": [
                     {
                         **row._asdict(),

@@ -118,8 +118,8 @@ def published(warehouse, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-def half_up(x: float) -> int:
-    return int(x + 0.5)
+def half_up(x) -> int:
+    return int(float(x) + 0.5)
 
 
 def test_no_two_chart_labels_overlap_on_any_page_at_either_width(views):
