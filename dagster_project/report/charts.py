@@ -171,9 +171,7 @@ def grouped_hbar(
         ),
     ]
     if rule_at is not None:
-        layers.append(
-            alt.Chart().mark_rule(color="black", strokeDash=[4, 3], aria=False).encode(x=alt.datum(rule_at))
-        )
+        layers.append(alt.Chart().mark_rule(color="black", strokeDash=[4, 3], aria=False).encode(x=alt.datum(rule_at)))
     layered = alt.layer(*layers, data=data).properties(width=PLOT_WIDTH, height=alt.Step(BAR_STEP))
     return _config(
         layered.facet(
@@ -233,7 +231,9 @@ def dot_comparison(
     )
     layers = [rule, dots]
     if rule_at is not None:
-        layers.insert(0, alt.Chart(data).mark_rule(color="black", strokeDash=[4, 3], aria=False).encode(x=alt.datum(rule_at)))
+        layers.insert(
+            0, alt.Chart(data).mark_rule(color="black", strokeDash=[4, 3], aria=False).encode(x=alt.datum(rule_at))
+        )
     return _config(alt.layer(*layers).properties(width=PLOT_WIDTH + 40, height=alt.Step(BAR_STEP + 2)))
 
 
@@ -263,9 +263,7 @@ def low_mid_high(
     label = base.mark_text(dy=-12, fontSize=FONT_SIZE, color="black").encode(
         y=y, x=f"{mid}:Q", text=alt.Text(f"{mid}:Q", format=value_format)
     )
-    return _config(
-        (span + ends + middle + label).properties(width=PLOT_WIDTH + 60, height=alt.Step(BAR_STEP + 14))
-    )
+    return _config((span + ends + middle + label).properties(width=PLOT_WIDTH + 60, height=alt.Step(BAR_STEP + 14)))
 
 
 def grid(

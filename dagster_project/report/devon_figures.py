@@ -133,7 +133,8 @@ def parent_feedback_figure(outcomes: pd.DataFrame, devon_file: str) -> Figure:
     drawn = pd.DataFrame(
         {
             "measure": [
-                f"{PARENT_MEASURES.get(m, m)} (n = {n})" for m, n in zip(rows.measure, data.parents_responding, strict=True)
+                f"{PARENT_MEASURES.get(m, m)} (n = {n})"
+                for m, n in zip(rows.measure, data.parents_responding, strict=True)
             ],
             "pct_published": data.pct_published,
         }
@@ -160,7 +161,9 @@ def parent_feedback_figure(outcomes: pd.DataFrame, devon_file: str) -> Figure:
             "pct_published": "Per cent, published",
             "pct_recomputed": "Per cent, recomputed from the counts",
         },
-        chart=charts.hbar(drawn, "measure", "pct_published", "Parents (%), as printed", value_format=".1f", domain=(0, 100)),
+        chart=charts.hbar(
+            drawn, "measure", "pct_published", "Parents (%), as printed", value_format=".1f", domain=(0, 100)
+        ),
     )
 
 

@@ -31,7 +31,9 @@ FOLD_ROWS = 16
 FOLDED_VERDICTS = ("holds", "not_checkable")
 DOCUMENT_NAMES = {"appendix": "National appendix", "devon": "Devon"}
 # the period the data describe (the build time is in each page's footer)
-DATA_PERIOD = "2009 (national appendix: Children's Trusts' self-assessment, 2009; Devon: progress report, September 2009)"
+DATA_PERIOD = (
+    "2009 (national appendix: Children's Trusts' self-assessment, 2009; Devon: progress report, September 2009)"
+)
 
 
 @dataclass(frozen=True)
@@ -113,12 +115,8 @@ def render_site(frames: dict[str, pd.DataFrame], out_dir: Path, svg_cache: Path 
     sections = devon_sections(frames, documents["devon"])
     findings = frames["findings"]
     claims = frames.get("claims")
-    question_pages = {
-        int(q.question_id): f"appendix-{q.practice_code}.html" for q in frames["questions"].itertuples()
-    }
-    problems = problem_rows(
-        frames["problems"], frames["printed_lines"], documents, DOCUMENT_NAMES, question_pages
-    )
+    question_pages = {int(q.question_id): f"appendix-{q.practice_code}.html" for q in frames["questions"].itertuples()}
+    problems = problem_rows(frames["problems"], frames["printed_lines"], documents, DOCUMENT_NAMES, question_pages)
     overview = overview_figure(frames, documents["appendix"], scale)
 
     nav = [Link("index.html", "Main points")]
@@ -131,7 +129,9 @@ def render_site(frames: dict[str, pd.DataFrame], out_dir: Path, svg_cache: Path 
         for p in practices
     ]
     nav += [Link("devon.html", "Devon", f"{sum(len(s.figures) for s in sections)} figures, September 2009")]
-    nav += [Link("findings.html", "Problems", f"{len(problems)} places where the reports contradict themselves, ranked")]
+    nav += [
+        Link("findings.html", "Problems", f"{len(problems)} places where the reports contradict themselves, ranked")
+    ]
     if claims is not None:
         nav += [Link("claims.html", "What the text says", f"{len(claims)} claims of the reports' text, checked")]
     nav += [Link("methods.html", "Methods", "where the numbers come from, and how they were checked")]
@@ -147,9 +147,7 @@ def render_site(frames: dict[str, pd.DataFrame], out_dir: Path, svg_cache: Path 
         html = env.get_template(template).render(page_title=title, current=name, **common, **context)
         (out_dir / name).write_text(html, encoding="utf-8")
 
-    all_figures = (
-        [overview] + [f for p in practices for f in p.figures] + [f for s in sections for f in s.figures]
-    )
+    all_figures = [overview] + [f for p in practices for f in p.figures] + [f for s in sections for f in s.figures]
     renderer.draw([f.chart for f in all_figures if f.chart is not None])  # the new ones, in parallel
     questions = frames["questions"]
     for page in practices:

@@ -52,7 +52,11 @@ def test_shares_round_to_whole_per_cent_with_halves_up():
         ("Q9", "appendix", ("appendix-multi_agency_working.html#q9", "Q9")),
         ("Fig 17/Honiton/Axe Valley", "devon", ("devon.html#devon-fig17-quality-assurance", "Fig 17")),
         ("s3_q03/1", "devon", ("devon.html#devon-self-assessment-section-3", "Self-assessment section 3")),
-        ("devon.progress_report.delivered_through_19_clusters", "devon", ("devon.html#devon-fig14-cafs-per-1000", "Fig 14")),
+        (
+            "devon.progress_report.delivered_through_19_clusters",
+            "devon",
+            ("devon.html#devon-fig14-cafs-per-1000", "Fig 14"),
+        ),
         ("appendix.format.three_presentations", "appendix", None),
     ],
 )

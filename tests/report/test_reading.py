@@ -109,7 +109,9 @@ def views(browser, served_report, warehouse, tmp_path_factory) -> dict[tuple[str
     print("page heights at 1280 x 800 and 390 x 844 (screens):")
     for name in sorted({n for n, _ in found}):
         desktop, phone = found[(name, DESKTOP["width"])], found[(name, PHONE["width"])]
-        print(f"  {name:45} {desktop.height:6} px = {desktop.screens:4.1f}   {phone.height:6} px = {phone.screens:4.1f}")
+        print(
+            f"  {name:45} {desktop.height:6} px = {desktop.screens:4.1f}   {phone.height:6} px = {phone.screens:4.1f}"
+        )
     return found
 
 
@@ -146,7 +148,9 @@ def test_no_page_scrolls_sideways_on_a_phone(views):
 
 
 def test_each_practice_page_fits_in_ten_screen_heights_at_1280_by_800(views):
-    practice = {v.page: round(v.screens, 1) for v in views.values() if v.width == 1280 and v.page.startswith("appendix-")}
+    practice = {
+        v.page: round(v.screens, 1) for v in views.values() if v.width == 1280 and v.page.startswith("appendix-")
+    }
     assert len(practice) == 5
     assert {page: screens for page, screens in practice.items() if screens > MAX_PRACTICE_SCREENS} == {}
 
