@@ -8,6 +8,7 @@ import pandas as pd
 
 from dagster_project.report import charts
 from dagster_project.report.figure import Figure, line_span, plural
+from dagster_project.report.labels import short_place
 
 RESPONDENTS = {
     "child_young_person": "Children and young people",
@@ -27,6 +28,11 @@ PARENT_MEASURES = {
 class DevonSection:
     heading: str
     figures: list[Figure]
+
+
+def _short_clusters(data: pd.DataFrame) -> pd.DataFrame:
+    """The chart's copy of `data`, long cluster names shortened (the table keeps them whole)."""
+    return data.assign(cluster=data.cluster.map(short_place))
 
 
 def devon_sections(frames: dict[str, pd.DataFrame], devon_file: str) -> list[DevonSection]:
@@ -187,7 +193,7 @@ def cafs_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
         ),
         data=data,
         labels={"cluster": "AXS cluster", "cafs": "CAFs undertaken"},
-        chart=charts.hbar(data, "cluster", "cafs", "CAFs undertaken"),
+        chart=charts.hbar(_short_clusters(data), "cluster", "cafs", "CAFs undertaken"),
     )
 
 
@@ -223,7 +229,13 @@ def cafs_per_1000_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
             "cafs_per_1000_published": "CAFs per 1000, published",
             "cafs_per_1000_recomputed": "CAFs per 1000, recomputed",
         },
-        chart=charts.hbar(ordered, "cluster", "cafs_per_1000_published", "CAFs per 1000 aged 0–19", value_format=".2f"),
+        chart=charts.hbar(
+            _short_clusters(ordered),
+            "cluster",
+            "cafs_per_1000_published",
+            "CAFs per 1000 aged 0–19",
+            value_format=".2f",
+        ),
     )
 
 
@@ -266,7 +278,7 @@ def idaci_figure(clusters: pd.DataFrame, scenario: int, devon_file: str) -> Figu
             "predicted_cafs_published": "Predicted CAFs, published",
             "actual_cafs": "Actual CAFs",
         },
-        chart=charts.dot_comparison(long, "cluster", "cafs", "series", "CAFs", [series, ACTUAL]),
+        chart=charts.dot_comparison(_short_clusters(long), "cluster", "cafs", "series", "CAFs", [series, ACTUAL]),
     )
 
 
@@ -364,7 +376,7 @@ def qa_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
             "qa_highest_pct": "Highest score (%)",
         },
         chart=charts.low_mid_high(
-            data,
+            _short_clusters(data),
             "cluster",
             "qa_lowest_pct",
             "qa_average_pct",

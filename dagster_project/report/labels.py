@@ -71,3 +71,11 @@ def short_response(label: str) -> str:
 def short_band(label: str) -> str:
     """'2.5 and up to 2.8' -> '2.5 to 2.8'; 'Below 2.5' and '3.5 and above' keep their words."""
     return re.sub(r" and up to ", " to ", label)
+
+
+def short_place(name: str, limit: int = 24) -> str:
+    """A cluster's name, or, when longer than `limit` characters, its first place and 'etc.'
+    ('Totnes, Dartmouth & Kingsbridge' -> 'Totnes etc.'); the full name stays in the table."""
+    if len(name) <= limit:
+        return name
+    return re.split(r",\s*|\s+&\s+", name, maxsplit=1)[0] + " etc."

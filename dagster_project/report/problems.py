@@ -76,24 +76,20 @@ def problem_rows(
     lines = {(r.source_document, int(r.source_line)): r.line_text for r in printed_lines.itertuples()}
     rows = []
     for p in problems.itertuples():
-        ungraded = p.grade == "ungraded"
-        if ungraded:
+        code = codes.get(p.document, p.document)
+        about = " ".join(
+            [_text(getattr(p, "subject", None)) or ""] + [str(r) for r in _list(p.rule_ids)] + [p.problem_id]
+        )
+        link = chart_link(about, code, question_pages)
+        if p.grade == "ungraded":
             printed, implied = _number(p.published_value), _number(p.recomputed_value)
             gap = _number(abs(p.difference)) if pd.notna(p.difference) else None
-            explanation = (
-                f"The report prints {printed}; its other printed figures give {implied}."
-                if printed and implied
-                else "A statement of the report that its own figures do not bear out."
-            )
+            explanation = _fallback_explanation(p.description, p.subject, link, printed, implied)
             relative = abs(p.difference) if pd.notna(p.difference) else -1.0
         else:
             printed, implied, gap, explanation = _text(p.printed), _text(p.implied), _text(p.gap), p.explanation
             relative = 0.0
         source_lines = [int(n) for n in _list(p.source_lines)]
-        code = codes.get(p.document, p.document)
-        about = " ".join(
-            [_text(getattr(p, "subject", None)) or ""] + [str(r) for r in _list(p.rule_ids)] + [p.problem_id]
-        )
         rows.append(
             {
                 "problem_id": p.problem_id,
@@ -111,7 +107,7 @@ def problem_rows(
                 "rule_ids": _list(p.rule_ids),
                 "claim_ids": _list(p.claim_ids),
                 "findings": int(p.findings),
-                "link": chart_link(about, code, question_pages),
+                "link": link,
                 "relative": relative,
             }
         )
@@ -119,6 +115,19 @@ def problem_rows(
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
     return rows
+
+
+def _fallback_explanation(description, subject, link, printed: str | None, implied: str | None) -> str:
+    """A sentence for an ungraded finding from its rule's description: the sentence of the report
+    the rule checks, or the rule's first sentence, then the printed and implied figures."""
+    figures = f"printed {printed}, its own figures give {implied}" if printed and implied else "not borne out"
+    text = description if isinstance(description, str) else ""
+    quoted = re.fullmatch(r'(?:appendix|devon) line \d+: "(.*)"', text.strip(), re.S)
+    if quoted:
+        return f"“{quoted[1]}” ({link[1]}): {figures}." if link else f"“{quoted[1]}”: {figures}."
+    first = re.split(r"(?<=\.)\s", text.strip(), maxsplit=1)[0].replace("<=", "≤") if text else ""
+    where = f" ({subject})" if isinstance(subject, str) and subject else ""
+    return f"{first} Not so here{where}: {figures}." if first else f"The report's figures disagree{where}: {figures}."
 
 
 def verdict_reason(detail: str) -> str:

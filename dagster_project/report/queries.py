@@ -147,15 +147,17 @@ PROBLEMS_QUERY = """
     order by grade_order, document, first_line, problem_id
 """
 PROBLEMS_FALLBACK = """
-    select source_document || '-' || source_line || '-' || rule_id as problem_id,
-           'ungraded' as grade, 3 as grade_order, source_document as document,
-           [source_line] as source_lines, source_line as first_line, [rule_id] as rule_ids,
+    select f.source_document || '-' || f.source_line || '-' || f.rule_id as problem_id,
+           'ungraded' as grade, 3 as grade_order, f.source_document as document,
+           [f.source_line] as source_lines, f.source_line as first_line, [f.rule_id] as rule_ids,
            []::varchar[] as claim_ids,
-           min(published_value) as published_value, min(recomputed_value) as recomputed_value,
-           min(difference) as difference, min(row_key) as subject, count(*) as findings
-    from quality.latest_findings
-    group by source_document, source_line, rule_id
-    order by source_document, source_line, rule_id
+           min(f.published_value) as published_value, min(f.recomputed_value) as recomputed_value,
+           min(f.difference) as difference, min(f.row_key) as subject, min(r.description) as description,
+           count(*) as findings
+    from quality.latest_findings as f
+    left join quality.latest_check_results as r using (rule_id)
+    group by f.source_document, f.source_line, f.rule_id
+    order by f.source_document, f.source_line, f.rule_id
 """
 
 CLAIMS_QUERY = """
