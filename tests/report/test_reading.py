@@ -21,9 +21,14 @@ MIN_CHART_FONT_PX = 12
 MAX_PRACTICE_SCREENS = 10
 MAX_PROBLEMS_PDF_PAGES = 3
 
-# every SVG text's box and rendered size; pairs of boxes that intersect; boxes outside their SVG
+# the page's height as it opens; then, with every folded part unfolded (so that the charts of each
+# question card are measured too), every SVG text's box and rendered size, the pairs of boxes that
+# intersect and the boxes outside their SVG
 MEASURE_JS = """
 () => {
+  const height = document.documentElement.scrollHeight;
+  const sidewaysFolded = document.documentElement.scrollWidth > window.innerWidth;
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
   const found = {overlaps: [], clipped: [], sizes: [], texts: 0};
   for (const svg of document.querySelectorAll('svg')) {
     const frame = svg.getBoundingClientRect();
@@ -45,8 +50,8 @@ MEASURE_JS = """
       }
     });
   }
-  found.height = document.documentElement.scrollHeight;
-  found.sideways = document.documentElement.scrollWidth > window.innerWidth;
+  found.height = height;
+  found.sideways = sidewaysFolded || document.documentElement.scrollWidth > window.innerWidth;
   found.points = [...document.querySelectorAll('.main-points li')].map(li => [li.id, li.textContent]);
   found.dataDate = (document.querySelector('.data-date') || {}).textContent || '';
   return found;
@@ -76,7 +81,7 @@ class View:
 
 @pytest.fixture(scope="module")
 def views(browser, served_report, warehouse, tmp_path_factory) -> dict[tuple[str, int], View]:
-    """Every page at both widths, measured once; a full-page screenshot of each is saved."""
+    """Every page at both widths, measured once; a full-page screenshot of each, as it opens, is saved."""
     shots = tmp_path_factory.mktemp("reading-screenshots")
     base = urlparse(served_report)
     found = {}
@@ -96,13 +101,13 @@ def views(browser, served_report, warehouse, tmp_path_factory) -> dict[tuple[str
             page.unroute("**/*")
             page.route("**/*", route)
             page.goto(f"{served_report}/{name}", wait_until="load")
+            view.screenshot = shots / f"{name.removesuffix('.html')}-{viewport['width']}.png"
+            page.screenshot(path=str(view.screenshot), full_page=True)
             measured = page.evaluate(MEASURE_JS)
             view.overlaps, view.clipped, view.sizes = measured["overlaps"], measured["clipped"], measured["sizes"]
             view.texts, view.height, view.sideways = measured["texts"], measured["height"], measured["sideways"]
             view.points = dict(measured["points"])
             view.data_date = measured["dataDate"]
-            view.screenshot = shots / f"{name.removesuffix('.html')}-{viewport['width']}.png"
-            page.screenshot(path=str(view.screenshot), full_page=True)
             found[(name, viewport["width"])] = view
         context.close()
     print(f"\nscreenshots: {shots}")
@@ -125,7 +130,8 @@ def half_up(x) -> int:
 
 
 def test_no_two_chart_labels_overlap_on_any_page_at_either_width(views):
-    assert sum(v.texts for v in views.values()) > 1000
+    # the question cards' charts are measured unfolded: some 140 charts at each width
+    assert sum(v.texts for v in views.values() if v.width == DESKTOP["width"]) > 2000
     assert {(v.page, v.width): v.overlaps for v in views.values() if v.overlaps} == {}
 
 
