@@ -147,7 +147,13 @@ def test_the_claims_page_puts_contradicted_claims_first_and_counts_them_by_verdi
     assert "claims.html" in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     # by verdict, contradicted first; each with the verdict of the newest run, in words
     headings = re.findall(r"<h[23][^>]*>([^<]+)</h[23]>", page)
-    assert headings == ["Contradicted (1)", "Holds under a reading (1)", "Not checkable (1)", "Holds (1)"]
+    assert headings == [
+        "Main points",
+        "Contradicted (1)",
+        "Holds under a reading (1)",
+        "Not checkable (1)",
+        "Holds (1)",
+    ]
     lines = [int(n) for n in re.findall(r'aria-label="Claim on line (\d+)"', page)]
     assert lines == [704, 23, 681, 12]
     for label in ("Holds", "Contradicted", "Holds under a reading", "Not checkable"):
@@ -156,6 +162,7 @@ def test_the_claims_page_puts_contradicted_claims_first_and_counts_them_by_verdi
     assert "<dt>clusters_listed</dt><dd>17</dd>" in page
     # the summary table at the top: one row per verdict, one column per document
     assert '<a href="#verdict-contradicted">Contradicted</a></th><td>0</td><td>1</td><td>1</td>' in page
+    assert "Contradicted: 1 claim (0 in the national appendix, 1 in Devon)." in page
 
 
 def test_without_claims_in_the_warehouse_there_is_no_claims_page(published_copy, tmp_path):
