@@ -117,7 +117,7 @@ def practice_points(page: PracticePage) -> list[Point]:
         ),
         Point(
             "audiences",
-            f"Front line staff give the higher average on {higher} of the {len(both)} questions put to both audiences.",
+            f"Front line staff give the higher average on {higher} of the {len(both)} questions with both averages printed.",
         ),
     ]
 
