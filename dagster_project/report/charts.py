@@ -156,34 +156,36 @@ def grouped_hbar(
     domain: tuple[float, float] | None = None,
     rule_at: float | None = None,
 ) -> alt.TopLevelMixin:
-    """Horizontal bars in panels stacked one above the other, one panel per `group` (its name as
-    the panel's header), each bar labelled with its value. `rule_at`: a dashed vertical line."""
+    """Horizontal bars in panels stacked one above the other, one panel per `group`, each named
+    by a title at the panel's left edge (so that a long name stays within a phone's width), each
+    bar labelled with its value; the value axis is drawn under the last panel. `rule_at`: a dashed
+    vertical line under the bars."""
     order = sort if sort is not None else list(dict.fromkeys(data[category]))
     scale = alt.Scale(domain=list(domain)) if domain else alt.Scale()
-    base = alt.Chart().encode(
-        y=alt.Y(f"{category}:N", sort=order, title=None),
-        x=alt.X(f"{value}:Q", axis=_value_axis(value_format, value_title), scale=scale),
-    )
-    layers = [
-        base.mark_bar(color=BAR_COLOUR),
-        base.mark_text(align="left", dx=3, fontSize=FONT_SIZE, color="black").encode(
-            text=alt.Text(f"{value}:Q", format=value_format)
-        ),
-    ]
-    if rule_at is not None:
-        layers.append(alt.Chart().mark_rule(color="black", strokeDash=[4, 3], aria=False).encode(x=alt.datum(rule_at)))
-    layered = alt.layer(*layers, data=data).properties(width=PLOT_WIDTH, height=alt.Step(BAR_STEP))
-    return _config(
-        layered.facet(
-            row=alt.Row(
-                f"{group}:N",
-                sort=group_order,
-                title=None,
-                header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelFontWeight="bold"),
-            ),
-            spacing=14,
-        ).resolve_scale(y="independent")
-    )
+    panels = []
+    for i, name in enumerate(group_order):
+        rows = data[data[group] == name]
+        last = i == len(group_order) - 1
+        x = alt.X(f"{value}:Q", axis=_value_axis(value_format, value_title) if last else None, scale=scale)
+        # the same label width in every panel, so that the panels' bars line up
+        y = alt.Y(
+            f"{category}:N",
+            sort=[c for c in order if c in set(rows[category])],
+            title=None,
+            axis=alt.Axis(minExtent=LABEL_WIDTH),
+        )
+        layers = [
+            alt.Chart(rows).mark_bar(color=BAR_COLOUR).encode(y=y, x=x),
+            alt.Chart(rows)
+            .mark_text(align="left", dx=3, fontSize=FONT_SIZE, color="black")
+            .encode(y=y, x=x, text=alt.Text(f"{value}:Q", format=value_format)),
+        ]
+        if rule_at is not None:  # under the bars and their labels
+            rule = alt.Chart(pd.DataFrame({value: [rule_at]})).mark_rule(color="#505050", strokeDash=[4, 3], aria=False)
+            layers.insert(0, rule.encode(x=x))
+        title = alt.TitleParams(name, anchor="start", frame="bounds", fontSize=FONT_SIZE, fontWeight="bold")
+        panels.append(alt.layer(*layers).properties(width=PLOT_WIDTH, height=alt.Step(BAR_STEP), title=title))
+    return _config(alt.vconcat(*panels, spacing=14))
 
 
 def dot_comparison(
@@ -214,7 +216,17 @@ def dot_comparison(
             x2=alt.X2(f"max({value})"),
         )
     )
-    legend = alt.Legend(orient="top", direction="vertical", title=None, symbolSize=90)
+    # the legend above the plot, from the left edge of the category labels, so that it stays
+    # within a phone's width however long its entries
+    label_width = min(LABEL_WIDTH, 7 * max(len(str(c)) for c in order))
+    legend = alt.Legend(
+        orient="none",
+        legendX=-label_width,
+        legendY=-(18 * len(series_order) + 8),
+        direction="vertical",
+        title=None,
+        symbolSize=90,
+    )
     dots = base.mark_point(filled=True, size=70, opacity=0.9).encode(
         shape=alt.Shape(
             f"{series}:N",

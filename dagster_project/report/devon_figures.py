@@ -352,7 +352,7 @@ def qa_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
     )
     inverted = data[(data.qa_average_pct < data.qa_lowest_pct) | (data.qa_average_pct > data.qa_highest_pct)]
     note = (
-        f" In {', '.join(inverted.cluster)} the printed average lies outside the printed range (see Findings)."
+        f" In {', '.join(inverted.cluster)} the printed average lies outside the printed range (see Problems)."
         if len(inverted)
         else ""
     )

@@ -50,6 +50,9 @@ MEASURE_JS = """
       }
     });
   }
+  found.wider = [...document.querySelectorAll('figure .svg')]
+    .filter(box => box.querySelector('svg').getBoundingClientRect().width > box.clientWidth + 0.5)
+    .map(box => box.closest('figure').id);
   found.height = height;
   found.sideways = sidewaysFolded || document.documentElement.scrollWidth > window.innerWidth;
   found.points = [...document.querySelectorAll('.main-points li')].map(li => [li.id, li.textContent]);
@@ -69,6 +72,7 @@ class View:
     texts: int = 0
     height: int = 0
     sideways: bool = False
+    wider: list[str] = field(default_factory=list)  # charts wider than their box (they would scroll in it)
     points: dict[str, str] = field(default_factory=dict)
     data_date: str = ""
     outside_requests: list[str] = field(default_factory=list)
@@ -107,6 +111,7 @@ def views(browser, served_report, warehouse, tmp_path_factory) -> dict[tuple[str
             view.overlaps, view.clipped, view.sizes = measured["overlaps"], measured["clipped"], measured["sizes"]
             view.texts, view.height, view.sideways = measured["texts"], measured["height"], measured["sideways"]
             view.points = dict(measured["points"])
+            view.wider = measured["wider"]
             view.data_date = measured["dataDate"]
             found[(name, viewport["width"])] = view
         context.close()
@@ -151,6 +156,10 @@ def test_chart_text_renders_at_12_px_or_more(views, width):
 
 def test_no_page_scrolls_sideways_on_a_phone(views):
     assert [v.page for v in views.values() if v.width == PHONE["width"] and v.sideways] == []
+
+
+def test_every_chart_fits_a_phones_width_at_its_drawn_size(views):
+    assert {v.page: v.wider for v in views.values() if v.width == PHONE["width"] and v.wider} == {}
 
 
 def test_each_practice_page_fits_in_ten_screen_heights_at_1280_by_800(views):
