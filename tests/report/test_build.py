@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from markupsafe import escape
 
 from warehouse.report.site import build_site
 
@@ -137,22 +138,31 @@ def add_claims(db: Path) -> None:
         """)
 
 
-def test_the_claims_page_groups_claims_by_document_and_section_with_their_verdicts(published_copy, tmp_path):
+def test_the_claims_page_puts_contradicted_claims_first_and_counts_them_by_verdict(published_copy, tmp_path):
     add_claims(published_copy)
     result = build_site(published_copy, tmp_path / "report")
     page = (tmp_path / "report" / "claims.html").read_text(encoding="utf-8")
 
     assert result.claims == len(CLAIMS) == page.count("<article")
     assert "claims.html" in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    # by verdict, contradicted first; each with the verdict of the newest run, in words
     headings = re.findall(r"<h[23][^>]*>([^<]+)</h[23]>", page)
-    assert headings == ["National appendix", "Introduction", "Devon", "Introduction", "Parent self report"]
-    # within a section, by line; each with the verdict of the newest run, in words
-    devon_lines = [int(n) for n in re.findall(r'aria-label="Claim on line (\d+)"', page)][1:]
-    assert devon_lines == [23, 681, 704]
+    assert headings == [
+        "Main points",
+        "Contradicted (1)",
+        "Holds under a reading (1)",
+        "Not checkable (1)",
+        "Holds (1)",
+    ]
+    lines = [int(n) for n in re.findall(r'aria-label="Claim on line (\d+)"', page)]
+    assert lines == [704, 23, 681, 12]
     for label in ("Holds", "Contradicted", "Holds under a reading", "Not checkable"):
         assert f"<strong>{label}</strong>" in page
     assert "22/23 is 95.65%, printed 95.5%." in page
     assert "<dt>clusters_listed</dt><dd>17</dd>" in page
+    # the summary table at the top: one row per verdict, one column per document
+    assert '<a href="#verdict-contradicted">Contradicted</a></th><td>0</td><td>1</td><td>1</td>' in page
+    assert "Contradicted: 1 claim (0 in the national appendix, 1 in Devon)." in page
 
 
 def test_without_claims_in_the_warehouse_there_is_no_claims_page(published_copy, tmp_path):
@@ -162,3 +172,68 @@ def test_without_claims_in_the_warehouse_there_is_no_claims_page(published_copy,
     assert result.claims is None
     assert not (tmp_path / "report" / "claims.html").exists()
     assert "claims.html" not in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+
+
+PROBLEMS = [
+    # problem_id, grade, grade_order, source_lines, rule_ids, printed, implied, gap, explanation, subject
+    (
+        "devon-parents-satisfied",
+        "minor",
+        2,
+        [704],
+        ["parent_feedback_pct_matches_ratio"],
+        "95.5 %",
+        "95.7 % (22 of 23)",
+        "0.2 percentage points",
+        "The report prints 95.5 % (22 of 23); 22 of 23 is 95.7 %.",
+        "Figs 2-5",
+    ),
+    (
+        "devon-axs-cluster-count",
+        "material",
+        1,
+        [23, 25, 36],
+        ["headline_axs_clusters_equal_clusters_listed"],
+        "19 clusters",
+        "17 clusters",
+        "2 clusters",
+        "The report says 19 AXS clusters; its Fig 14 lists 17.",
+        "Fig 14",
+    ),
+]
+
+
+def add_problems(db: Path) -> None:
+    with duckdb.connect(str(db)) as con:
+        con.execute("""
+            create or replace table quality.problems (
+                problem_id varchar, grade varchar, grade_order integer, document varchar,
+                source_lines integer[], first_line integer, rule_ids varchar[], claim_ids varchar[],
+                printed varchar, implied varchar, gap varchar, explanation varchar, subject varchar,
+                findings integer)
+        """)
+        (devon,) = con.execute("select distinct source_document from marts.cluster").fetchone()
+        for pid, grade, order, lines, rules, printed, implied, gap, explanation, subject in PROBLEMS:
+            con.execute(
+                "insert into quality.problems values (?, ?, ?, ?, ?, ?, ?, [], ?, ?, ?, ?, ?, ?)",
+                [pid, grade, order, devon, lines, min(lines), rules, printed, implied, gap, explanation, subject, 1],
+            )
+
+
+def test_the_problems_page_reads_the_graded_problems_material_first_each_with_its_lines_quoted(
+    published_copy, tmp_path, devon_path
+):
+    add_problems(published_copy)
+    build_site(published_copy, tmp_path / "report")
+    page = (tmp_path / "report" / "findings.html").read_text(encoding="utf-8")
+    devon = devon_path.read_text(encoding="utf-8").split("\n")
+
+    assert page.count('<li class="problem ') == len(PROBLEMS)
+    assert page.index('id="problem-devon-axs-cluster-count"') < page.index('id="problem-devon-parents-satisfied"')
+    assert "2 material" not in page and "1 material" in page and "1 minor" in page
+    for line in (23, 25, 36, 704):
+        assert f"<code>{escape(devon[line - 1])}</code>" in page, line
+    assert "<dd>95.7 % (22 of 23)</dd>" in page and "<dd>0.2 percentage points</dd>" in page
+    assert 'href="devon.html#devon-fig14-cafs-per-1000"' in page
+    home = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert "contradict their own figures in 1 material place (2 problems in all). First: The report says 19" in home

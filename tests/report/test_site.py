@@ -95,11 +95,24 @@ def test_every_finding_cites_a_line_that_is_kept_and_equals_the_source_document(
         assert text == lines[document][line - 1], (document, line)
 
 
-def test_the_findings_page_quotes_the_printed_line_of_every_finding(warehouse, report_dir, devon_path):
+def test_the_problems_page_lists_each_problem_once_and_quotes_the_printed_line_of_every_finding(
+    warehouse, report_dir, devon_path
+):
     page = (report_dir / "findings.html").read_text(encoding="utf-8")
     devon = devon_path.read_text(encoding="utf-8").split("\n")
     findings = published(warehouse, "select rule_id, source_document, source_line from quality.latest_findings")
-    assert len(findings) == page.count('<section class="finding"')
+    graded = published(
+        warehouse,
+        "select count(*) from information_schema.tables where table_schema = 'quality' and table_name = 'problems'",
+    )[0][0]
+    # one entry per problem: quality.problems when the checks graded them, else one per printed line and rule
+    (problems,) = published(
+        warehouse,
+        "select count(*) from quality.problems"
+        if graded
+        else "select count(distinct (source_document, source_line, rule_id)) from quality.latest_findings",
+    )[0]
+    assert problems == page.count('<li class="problem ')
     for rule_id, document, line in findings:
         assert rule_id in page
         if document == DOCUMENTS["devon"]:

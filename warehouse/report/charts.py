@@ -25,12 +25,18 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-WIDTH = 420
-BAR_STEP = 18
+# Every chart is drawn at its own size in pixels and never scaled down by the page (report.css),
+# so its text reads at FONT_SIZE on any screen. Charts fit a 390 px phone: category labels up to
+# LABEL_WIDTH, the plot PLOT_WIDTH wide, value labels beside the bars; about 350 px in all.
+FONT_SIZE = 12
+LABEL_WIDTH = 170
+PLOT_WIDTH = 130
+BAR_STEP = 20
 # Okabe-Ito colours (distinguishable with colour-blindness), paired with shapes
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73")
 SERIES_SHAPES = ("circle", "diamond", "square")
 BAR_COLOUR = "#0072B2"
+BELOW_COLOUR = "#9ecae1"
 FONT = "sans-serif"
 RENDERER_VERSION = (alt.__version__, metadata.version("vl-convert-python"))
 DRAW_WORKER = Path(__file__).with_name("draw_worker.py")
@@ -38,67 +44,148 @@ DRAW_WORKER = Path(__file__).with_name("draw_worker.py")
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (
-        chart.configure(font=FONT)
+        chart.configure(font=FONT, autosize=alt.AutoSizeParams(type="pad", contains="padding"))
         .configure_view(stroke=None)
-        .configure_axis(labelFontSize=11, titleFontSize=11, labelLimit=260)
+        .configure_axis(
+            labelFontSize=FONT_SIZE,
+            titleFontSize=FONT_SIZE,
+            labelLimit=LABEL_WIDTH,
+            labelOverlap=True,
+            titleFontWeight="normal",
+        )
+        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=330)
+        .configure_header(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
     )
 
 
-def _count_axis(value_format: str) -> alt.Axis:
-    # counts have no fractional ticks
-    return alt.Axis(tickMinStep=1, format=",d") if value_format.endswith("d") else alt.Axis()
+def _value_axis(value_format: str, title: str) -> alt.Axis:
+    # few ticks, so that no two tick labels touch; counts have no fractional ticks
+    if value_format.endswith("d"):
+        return alt.Axis(title=title, tickMinStep=1, format=",d", tickCount=3)
+    return alt.Axis(title=title, tickCount=3)
+
+
+def _hbar_layers(
+    data: pd.DataFrame,
+    category: str,
+    value: str,
+    value_title: str,
+    value_format: str,
+    order: list[str],
+    highlight: str | None,
+    highlight_legend: tuple[str, str],
+    domain: tuple[float, float] | None,
+) -> list[alt.Chart]:
+    scale = alt.Scale(domain=list(domain)) if domain else alt.Scale()
+    y = alt.Y(f"{category}:N", sort=order, title=None)
+    x = alt.X(f"{value}:Q", axis=_value_axis(value_format, value_title), scale=scale)
+    if highlight is None:
+        bars = alt.Chart(data).mark_bar(color=BAR_COLOUR).encode(y=y, x=x)
+    else:
+        names = data[highlight].map({True: highlight_legend[0], False: highlight_legend[1]})
+        bars = (
+            alt.Chart(data.assign(side=names))
+            .mark_bar()
+            .encode(
+                y=y,
+                x=x,
+                color=alt.Color(
+                    "side:N",
+                    scale=alt.Scale(domain=list(highlight_legend), range=[BAR_COLOUR, BELOW_COLOUR]),
+                    legend=alt.Legend(orient="top", direction="vertical", title=None),
+                ),
+            )
+        )
+    labels = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=3, fontSize=FONT_SIZE, color="black")
+        .encode(y=y, x=x, text=alt.Text(f"{value}:Q", format=value_format))
+    )
+    return [bars, labels]
 
 
 def hbar(
     data: pd.DataFrame,
     category: str,
     value: str,
-    category_title: str,
     value_title: str,
     value_format: str = ",d",
     sort: list[str] | None = None,
+    highlight: str | None = None,
+    highlight_legend: tuple[str, str] = ("", ""),
+    domain: tuple[float, float] | None = None,
 ) -> alt.TopLevelMixin:
-    """Horizontal bars, one per category (in the given order), each labelled with its value."""
+    """Horizontal bars, one per category (in the given order), each labelled with its value.
+    `highlight`: a boolean column; its True bars are dark, the others light, named in a legend
+    by `highlight_legend` (True's name, False's name). `domain`: the value axis's extent."""
     order = sort if sort is not None else list(data[category])
-    base = alt.Chart(data).encode(
-        y=alt.Y(f"{category}:N", sort=order, title=category_title),
-        x=alt.X(f"{value}:Q", title=value_title, axis=_count_axis(value_format)),
-    )
-    bars = base.mark_bar(color=BAR_COLOUR)
-    labels = base.mark_text(align="left", dx=3, fontSize=11, color="black").encode(
-        text=alt.Text(f"{value}:Q", format=value_format)
-    )
-    return _config((bars + labels).properties(width=WIDTH, height=alt.Step(BAR_STEP)))
+    layers = _hbar_layers(data, category, value, value_title, value_format, order, highlight, highlight_legend, domain)
+    return _config(alt.layer(*layers).properties(width=PLOT_WIDTH, height=alt.Step(BAR_STEP)))
 
 
-def faceted_hbar(
+def band_bars(
     data: pd.DataFrame,
     category: str,
     value: str,
-    facet: str,
-    category_title: str,
     value_title: str,
-    facet_order: list[str],
-    value_format: str = ",d",
+    highlight: str,
+    split_at: str,
+    legend: tuple[str, str],
 ) -> alt.TopLevelMixin:
-    """Side-by-side panels of horizontal bars, one panel per value of `facet` (named in its header)."""
-    order = list(dict.fromkeys(data[category]))
-    base = alt.Chart().encode(
-        y=alt.Y(f"{category}:N", sort=order, title=category_title),
-        x=alt.X(f"{value}:Q", title=value_title, axis=_count_axis(value_format)),
+    """Bars of counts per band, the bands where `highlight` is true dark and the others light
+    (named in a legend), with a dashed line across the chart at the top of the band `split_at`."""
+    order = list(data[category])
+    layers = _hbar_layers(data, category, value, value_title, ",d", order, highlight, legend, None)
+    rule = (
+        alt.Chart(pd.DataFrame({category: [split_at]}))
+        .mark_rule(color="black", strokeDash=[4, 3], strokeWidth=1.5, aria=False)
+        .encode(y=alt.Y(f"{category}:N", sort=order, bandPosition=0, title=None))
     )
-    layered = alt.layer(
-        base.mark_bar(color=BAR_COLOUR),
-        base.mark_text(align="left", dx=3, fontSize=11, color="black").encode(
-            text=alt.Text(f"{value}:Q", format=value_format)
-        ),
-        data=data,
-    ).properties(width=WIDTH // 2 - 20, height=alt.Step(BAR_STEP))
-    return _config(
-        layered.facet(
-            column=alt.Column(f"{facet}:N", sort=facet_order, title=None, header=alt.Header(labelFontSize=12))
+    return _config(alt.layer(*layers, rule).properties(width=PLOT_WIDTH, height=alt.Step(BAR_STEP)))
+
+
+def grouped_hbar(
+    data: pd.DataFrame,
+    category: str,
+    value: str,
+    group: str,
+    value_title: str,
+    group_order: list[str],
+    sort: list[str] | None = None,
+    value_format: str = ".0f",
+    domain: tuple[float, float] | None = None,
+    rule_at: float | None = None,
+) -> alt.TopLevelMixin:
+    """Horizontal bars in panels stacked one above the other, one panel per `group`, each named
+    by a title at the panel's left edge (so that a long name stays within a phone's width), each
+    bar labelled with its value; the value axis is drawn under the last panel. `rule_at`: a dashed
+    vertical line under the bars."""
+    order = sort if sort is not None else list(dict.fromkeys(data[category]))
+    scale = alt.Scale(domain=list(domain)) if domain else alt.Scale()
+    panels = []
+    for i, name in enumerate(group_order):
+        rows = data[data[group] == name]
+        last = i == len(group_order) - 1
+        x = alt.X(f"{value}:Q", axis=_value_axis(value_format, value_title) if last else None, scale=scale)
+        # the same label width in every panel, so that the panels' bars line up
+        y = alt.Y(
+            f"{category}:N",
+            sort=[c for c in order if c in set(rows[category])],
+            title=None,
+            axis=alt.Axis(minExtent=LABEL_WIDTH),
         )
-    )
+        layers = [
+            alt.Chart(rows).mark_bar(color=BAR_COLOUR).encode(y=y, x=x),
+            alt.Chart(rows)
+            .mark_text(align="left", dx=3, fontSize=FONT_SIZE, color="black")
+            .encode(y=y, x=x, text=alt.Text(f"{value}:Q", format=value_format)),
+        ]
+        if rule_at is not None:  # under the bars and their labels
+            rule = alt.Chart(pd.DataFrame({value: [rule_at]})).mark_rule(color="#505050", strokeDash=[4, 3], aria=False)
+            layers.insert(0, rule.encode(x=x))
+        title = alt.TitleParams(name, anchor="start", frame="bounds", fontSize=FONT_SIZE, fontWeight="bold")
+        panels.append(alt.layer(*layers).properties(width=PLOT_WIDTH, height=alt.Step(BAR_STEP), title=title))
+    return _config(alt.vconcat(*panels, spacing=14))
 
 
 def dot_comparison(
@@ -106,18 +193,19 @@ def dot_comparison(
     category: str,
     value: str,
     series: str,
-    category_title: str,
     value_title: str,
     series_order: list[str],
     domain: tuple[float, float] | None = None,
+    rule_at: float | None = None,
 ) -> alt.TopLevelMixin:
     """Dots per category, one per series, told apart by shape and colour (legend at the top).
-    The dots carry no value labels (they would overlap); the figure's table has the values."""
+    The dots carry no value labels (they would overlap); the figure's table has the values.
+    `rule_at`: a dashed vertical line at that value (a midpoint)."""
     order = list(dict.fromkeys(data[category]))
     scale = alt.Scale(domain=list(domain), zero=False) if domain else alt.Scale(zero=False)
     base = alt.Chart(data).encode(
-        y=alt.Y(f"{category}:N", sort=order, title=category_title),
-        x=alt.X(f"{value}:Q", title=value_title, scale=scale),
+        y=alt.Y(f"{category}:N", sort=order, title=None),
+        x=alt.X(f"{value}:Q", scale=scale, axis=alt.Axis(title=value_title, tickCount=4)),
     )
     rule = (
         alt.Chart(data)
@@ -128,7 +216,17 @@ def dot_comparison(
             x2=alt.X2(f"max({value})"),
         )
     )
-    legend = alt.Legend(orient="top", title=None, symbolSize=90, labelLimit=400, labelFontSize=11)
+    # the legend above the plot, from the left edge of the category labels, so that it stays
+    # within a phone's width however long its entries
+    label_width = min(LABEL_WIDTH, 7 * max(len(str(c)) for c in order))
+    legend = alt.Legend(
+        orient="none",
+        legendX=-label_width,
+        legendY=-(18 * len(series_order) + 8),
+        direction="vertical",
+        title=None,
+        symbolSize=90,
+    )
     dots = base.mark_point(filled=True, size=70, opacity=0.9).encode(
         shape=alt.Shape(
             f"{series}:N",
@@ -143,7 +241,12 @@ def dot_comparison(
             legend=legend,
         ),
     )
-    return _config((rule + dots).properties(width=WIDTH, height=alt.Step(BAR_STEP + 2)))
+    layers = [rule, dots]
+    if rule_at is not None:
+        layers.insert(
+            0, alt.Chart(data).mark_rule(color="black", strokeDash=[4, 3], aria=False).encode(x=alt.datum(rule_at))
+        )
+    return _config(alt.layer(*layers).properties(width=PLOT_WIDTH + 40, height=alt.Step(BAR_STEP + 2)))
 
 
 def low_mid_high(
@@ -152,26 +255,27 @@ def low_mid_high(
     low: str,
     mid: str,
     high: str,
-    category_title: str,
     value_title: str,
     value_format: str = ".0f",
 ) -> alt.TopLevelMixin:
     """A line from lowest to highest per category, ticks at both ends and a labelled dot at the middle value."""
     order = list(data[category])
-    y = alt.Y(f"{category}:N", sort=order, title=category_title)
+    y = alt.Y(f"{category}:N", sort=order, title=None)
     base = alt.Chart(data)
     span = base.mark_rule(color="#555555", strokeWidth=2).encode(
-        y=y, x=alt.X(f"{low}:Q", title=value_title, scale=alt.Scale(domain=[0, 100])), x2=f"{high}:Q"
+        y=y,
+        x=alt.X(f"{low}:Q", axis=alt.Axis(title=value_title, tickCount=5), scale=alt.Scale(domain=[0, 100])),
+        x2=f"{high}:Q",
     )
     ends = alt.layer(
         base.mark_tick(color="#555555", thickness=2, size=12).encode(y=y, x=f"{low}:Q"),
         base.mark_tick(color="#555555", thickness=2, size=12).encode(y=y, x=f"{high}:Q"),
     )
     middle = base.mark_point(filled=True, shape="diamond", size=90, color=SERIES_COLOURS[1]).encode(y=y, x=f"{mid}:Q")
-    label = base.mark_text(dy=-11, fontSize=10, color="black").encode(
+    label = base.mark_text(dy=-12, fontSize=FONT_SIZE, color="black").encode(
         y=y, x=f"{mid}:Q", text=alt.Text(f"{mid}:Q", format=value_format)
     )
-    return _config((span + ends + middle + label).properties(width=WIDTH, height=alt.Step(BAR_STEP + 10)))
+    return _config((span + ends + middle + label).properties(width=PLOT_WIDTH + 60, height=alt.Step(BAR_STEP + 14)))
 
 
 def grid(
@@ -180,21 +284,21 @@ def grid(
     row: str,
     value: str,
     label: str,
-    column_title: str,
-    row_title: str,
     column_order: list[str],
     row_order: list[str],
 ) -> alt.TopLevelMixin:
     """A row x column grid of cells shaded by `value` and labelled with `label` (text in every cell)."""
     base = alt.Chart(data).encode(
-        x=alt.X(f"{column}:N", sort=column_order, title=column_title, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y(f"{row}:N", sort=row_order, title=row_title),
+        x=alt.X(
+            f"{column}:N", sort=column_order, title=None, axis=alt.Axis(orient="top", labelAngle=-90, labelAlign="left")
+        ),
+        y=alt.Y(f"{row}:N", sort=row_order, title=None),
     )
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color(f"{value}:Q", scale=alt.Scale(domain=[0, 1], range=["#f7fbff", "#6baed6"]), legend=None)
     )
-    text = base.mark_text(fontSize=11, color="black").encode(text=f"{label}:N")
-    return _config((cells + text).properties(width=alt.Step(78), height=alt.Step(24)))
+    text = base.mark_text(fontSize=FONT_SIZE, color="black").encode(text=f"{label}:N")
+    return _config((cells + text).properties(width=alt.Step(40), height=alt.Step(24)))
 
 
 class SvgRenderer:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from warehouse.report import charts
 from warehouse.report.figure import Figure, line_span, plural
+from warehouse.report.labels import short_place
 
 RESPONDENTS = {
     "child_young_person": "Children and young people",
@@ -15,12 +16,23 @@ RESPONDENTS = {
     "lead_professional": "Lead professionals",
 }
 ACTUAL = "Actual CAFs"
+PARENT_MEASURES = {
+    "satisfied": "Satisfied",
+    "knowledge_increased": "Know more services",
+    "confidence_increased": "More confident",
+    "issues_improved": "Issues improved",
+}
 
 
 @dataclass
 class DevonSection:
     heading: str
     figures: list[Figure]
+
+
+def _short_clusters(data: pd.DataFrame) -> pd.DataFrame:
+    """The chart's copy of `data`, long cluster names shortened (the table keeps them whole)."""
+    return data.assign(cluster=data.cluster.map(short_place))
 
 
 def devon_sections(frames: dict[str, pd.DataFrame], devon_file: str) -> list[DevonSection]:
@@ -91,7 +103,7 @@ def caf_review_figure(outcomes: pd.DataFrame, devon_file: str) -> Figure:
         subtitle=(
             "Share of each respondent group at CAF review answering 'completely' to 'has the plan worked and "
             "all the outcomes been achieved?'; per cent as printed. The report gives no counts, and the "
-            "other answers (not at all, partly, mostly) were only in the lost chart."
+            "other answers (not at all, partly, mostly) were only in the lost chart. In the order the report prints them."
         ),
         source=f"Redrawn from the comment under Figure 1 (CAF Review Data), {line_span(rows.source_line)} of {devon_file}.",
         data=data,
@@ -103,15 +115,17 @@ def caf_review_figure(outcomes: pd.DataFrame, devon_file: str) -> Figure:
             data,
             "respondent_group",
             "completely_achieved_pct_published",
-            "Respondent group",
-            "Outcomes completely achieved (%)",
+            "Completely achieved (%)",
             value_format=".1f",
+            domain=(0, 100),
         ),
     )
 
 
 def parent_feedback_figure(outcomes: pd.DataFrame, devon_file: str) -> Figure:
-    rows = outcomes[outcomes.source == "parent_self_report"]
+    rows = outcomes[outcomes.source == "parent_self_report"].sort_values(
+        ["pct_published", "source_line"], ascending=[False, True]
+    )
     data = pd.DataFrame(
         {
             "measure": rows.measure_description,
@@ -121,14 +135,28 @@ def parent_feedback_figure(outcomes: pd.DataFrame, devon_file: str) -> Figure:
             "pct_recomputed": rows.pct,
         }
     )
-    top = data.loc[data.pct_published.idxmax()]
+    top, low = data.iloc[0], data.iloc[-1]
+    drawn = pd.DataFrame(
+        {
+            "measure": [
+                f"{PARENT_MEASURES.get(m, m)} (n = {n})"
+                for m, n in zip(rows.measure, data.parents_responding, strict=True)
+            ],
+            "pct_published": data.pct_published,
+        }
+    )
     return Figure(
         id="devon-fig02-05-parent-self-report",
-        title=f"Parents' self-report: the highest share is for “{top.measure}” ({top.pct_published:g}%)",
+        title=(
+            f"{top.parents_reporting} of {top.parents_responding} parents ({top.pct_published:g}%) were satisfied "
+            f"or better; the lowest share, {low.pct_published:g}%, saw the original issues improve"
+            if rows.measure.iloc[0] == "satisfied" and rows.measure.iloc[-1] == "issues_improved"
+            else f"Parents' self-report: the highest share is for “{top.measure}” ({top.pct_published:g}%)"
+        ),
         subtitle=(
-            f"Parents reporting each outcome, of those who answered the question; per cent as printed, with "
-            f"the counts printed beside it (n = {data.parents_responding.min()}–{data.parents_responding.max()} "
-            f"parents per question)."
+            f"Parents reporting each outcome, of those who answered the question (n per bar: "
+            f"{data.parents_responding.min()}–{data.parents_responding.max()} parents); per cent as printed, one "
+            "decimal; sorted from highest to lowest share; full wording and counts in the table."
         ),
         source=f"Redrawn from the text around Figures 2–5, {line_span(rows.source_line)} of {devon_file}.",
         data=data,
@@ -139,27 +167,33 @@ def parent_feedback_figure(outcomes: pd.DataFrame, devon_file: str) -> Figure:
             "pct_published": "Per cent, published",
             "pct_recomputed": "Per cent, recomputed from the counts",
         },
-        chart=charts.hbar(data, "measure", "pct_published", "Measure", "Parents (%), published", value_format=".1f"),
+        chart=charts.hbar(
+            drawn, "measure", "pct_published", "Parents (%), as printed", value_format=".1f", domain=(0, 100)
+        ),
     )
 
 
 def cafs_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
-    data = pd.DataFrame({"cluster": clusters.cluster_name, "cafs": clusters.cafs.astype(int)})
-    top = data.loc[data.cafs.idxmax()]
+    ordered = clusters.sort_values(["cafs", "row_order"], ascending=[False, True])
+    data = pd.DataFrame({"cluster": ordered.cluster_name, "cafs": ordered.cafs.astype(int)})
+    top = data.iloc[0]
     return Figure(
         id="devon-fig07-cafs-by-cluster",
         title=(
             f"{top.cluster} undertook the most CAFs ({top.cafs}); {int(data.cafs.sum())} across the "
             f"{plural(len(data), 'cluster')}"
         ),
-        subtitle="CAFs undertaken per AXS cluster, September 2007 to June 2009; number of CAFs.",
+        subtitle=(
+            "CAFs undertaken per AXS cluster, September 2007 to June 2009; number of CAFs; sorted from most to "
+            "fewest. Clusters differ in size: the next chart gives the rate per 1000 children."
+        ),
         source=(
             f"Fig 7 (a chart lost in the text) redrawn from the CAF column of Fig 14, "
             f"{line_span(clusters.source_line_fig14)} of {devon_file}."
         ),
         data=data,
         labels={"cluster": "AXS cluster", "cafs": "CAFs undertaken"},
-        chart=charts.hbar(data, "cluster", "cafs", "AXS cluster", "CAFs undertaken"),
+        chart=charts.hbar(_short_clusters(data), "cluster", "cafs", "CAFs undertaken"),
     )
 
 
@@ -183,8 +217,8 @@ def cafs_per_1000_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
         ),
         subtitle=(
             "CAFs undertaken September 2007 to June 2009 per 1000 children and young people aged 0–19, per AXS "
-            f"cluster, as printed (with the counts and a recomputed rate); n = {int(data.population_0_19.sum()):,} "
-            "children aged 0–19."
+            f"cluster, as printed (with the counts and a recomputed rate); sorted from highest to lowest rate; "
+            f"n = {int(data.population_0_19.sum()):,} children aged 0–19."
         ),
         source=f"Redrawn from Fig 14, {line_span(clusters.source_line_fig14)} of {devon_file}.",
         data=ordered,
@@ -196,14 +230,19 @@ def cafs_per_1000_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
             "cafs_per_1000_recomputed": "CAFs per 1000, recomputed",
         },
         chart=charts.hbar(
-            ordered, "cluster", "cafs_per_1000_published", "AXS cluster", "CAFs per 1000 aged 0–19", value_format=".2f"
+            _short_clusters(ordered),
+            "cluster",
+            "cafs_per_1000_published",
+            "CAFs per 1000 aged 0–19",
+            value_format=".2f",
         ),
     )
 
 
 def idaci_figure(clusters: pd.DataFrame, scenario: int, devon_file: str) -> Figure:
-    predicted = clusters[f"predicted_cafs_{scenario}_published"]
     lines = clusters[f"source_line_fig{15 if scenario == 867 else 16}"]
+    clusters = clusters.sort_values(["cafs", "row_order"], ascending=[False, True])
+    predicted = clusters[f"predicted_cafs_{scenario}_published"]
     data = pd.DataFrame(
         {
             "cluster": clusters.cluster_name,
@@ -229,7 +268,8 @@ def idaci_figure(clusters: pd.DataFrame, scenario: int, devon_file: str) -> Figu
         ),
         subtitle=(
             f"Predicted CAFs per AXS cluster (the cluster's IDACI-weighted share of {scenario:,} CAFs) and "
-            "actual CAFs undertaken September 2007 to June 2009; number of CAFs, as printed."
+            "actual CAFs undertaken September 2007 to June 2009; number of CAFs, as printed; sorted by actual "
+            "CAFs, most first."
         ),
         source=f"Redrawn from {figure}, {line_span(lines)} of {devon_file}.",
         data=data,
@@ -238,7 +278,7 @@ def idaci_figure(clusters: pd.DataFrame, scenario: int, devon_file: str) -> Figu
             "predicted_cafs_published": "Predicted CAFs, published",
             "actual_cafs": "Actual CAFs",
         },
-        chart=charts.dot_comparison(long, "cluster", "cafs", "series", "AXS cluster", "CAFs", [series, ACTUAL]),
+        chart=charts.dot_comparison(_short_clusters(long), "cluster", "cafs", "series", "CAFs", [series, ACTUAL]),
     )
 
 
@@ -260,7 +300,7 @@ def activity_figure(activity: pd.DataFrame, role: str, devon_file: str) -> Figur
         title=f"Most practitioners have taken on {noun} once; the printed shares add up to {total:g}%",
         subtitle=(
             f"Share of individual practitioners by the number of {noun} they have undertaken; per cent as "
-            "printed. The groups overlap ('more than 1' includes '5–10' and 'more than 10'), so the bars are "
+            "printed, in the report's order. The groups overlap ('more than 1' includes '5–10' and 'more than 10'), so the bars are "
             "not parts of one whole; the report gives no counts."
         ),
         source=f"Redrawn from the comment under {figure} (a chart lost in the text), {line_span(rows.source_line)} of {devon_file}.",
@@ -273,9 +313,9 @@ def activity_figure(activity: pd.DataFrame, role: str, devon_file: str) -> Figur
             data,
             "practitioners_did",
             "practitioners_pct_published",
-            "Practitioners who have undertaken",
             "Practitioners (%)",
             value_format=".1f",
+            domain=(0, 100),
         ),
     )
 
@@ -296,12 +336,12 @@ def spend_figure(spend: pd.DataFrame, devon_file: str) -> Figure:
         source=f"Redrawn from the comment under Fig. 16 (Types of spend by BHLP), {line_span(rows.source_line)} of {devon_file}.",
         data=data,
         labels={"type_of_spend": "Type of spend", "amount_gbp": "Spend (£)"},
-        chart=charts.hbar(data, "type_of_spend", "amount_gbp", "Type of spend", "Spend (£)", value_format=",.0f"),
+        chart=charts.hbar(data, "type_of_spend", "amount_gbp", "Spend (£)", value_format=",.0f"),
     )
 
 
 def qa_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
-    rows = clusters[clusters.has_qa_data]
+    rows = clusters[clusters.has_qa_data].sort_values(["qa_average_pct", "row_order"], ascending=[False, True])
     data = pd.DataFrame(
         {
             "cluster": rows.cluster_name,
@@ -312,7 +352,7 @@ def qa_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
     )
     inverted = data[(data.qa_average_pct < data.qa_lowest_pct) | (data.qa_average_pct > data.qa_highest_pct)]
     note = (
-        f" In {', '.join(inverted.cluster)} the printed average lies outside the printed range (see Findings)."
+        f" In {', '.join(inverted.cluster)} the printed average lies outside the printed range (see Problems)."
         if len(inverted)
         else ""
     )
@@ -324,7 +364,7 @@ def qa_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
         ),
         subtitle=(
             "Lowest, average and highest score of completed CAF forms per AXS cluster since September 2009; "
-            f"per cent as printed. {plural(len(clusters) - len(data), 'cluster')} printed “No Data” and "
+            f"per cent as printed; sorted by average, highest first. {plural(len(clusters) - len(data), 'cluster')} printed “No Data” and "
             f"are not drawn.{note}"
         ),
         source=f"Redrawn from Fig 17, {line_span(rows.source_line_fig17)} of {devon_file}.",
@@ -336,13 +376,12 @@ def qa_figure(clusters: pd.DataFrame, devon_file: str) -> Figure:
             "qa_highest_pct": "Highest score (%)",
         },
         chart=charts.low_mid_high(
-            data,
+            _short_clusters(data),
             "cluster",
             "qa_lowest_pct",
             "qa_average_pct",
             "qa_highest_pct",
-            "AXS cluster",
-            "Score (%): line from lowest to highest, diamond at the average",
+            "Score (%): lowest to highest, ◆ average",
         ),
     )
 
@@ -367,12 +406,14 @@ def training_figure(training: pd.DataFrame, devon_file: str) -> Figure:
         ),
         subtitle=(
             f"AXS03 training by organisation and service area, March 2008 to June 2009, the rows with a printed "
-            f"count (the other {empty} cells are empty in the document); number as printed."
+            f"count (the other {empty} cells are empty in the document); number as printed. Shown as a table, "
+            "not a chart: the printed counts are a few subtotals and a total far below the number of staff the "
+            "report's text says were trained, so bars would present a fragment of the figure as if it were whole."
         ),
-        source=f"Redrawn from Fig 20, {line_span(training.source_line)} of {devon_file}.",
+        source=f"Fig 20, {line_span(training.source_line)} of {devon_file}.",
         data=data,
         labels={"row_printed": "Row of Fig 20", "practitioners_trained": "Count printed"},
-        chart=charts.hbar(data, "row_printed", "practitioners_trained", "Row of Fig 20", "Count printed"),
+        chart=None,
     )
 
 
@@ -387,7 +428,7 @@ def _cell_label(row) -> str:
     if row.answer_status == "none":
         return "–"
     if row.answer_status == "multiple":
-        return "several"
+        return "mult"
     if row.answer_status == "split":
         return "split"
     if pd.isna(row.scale_rank):
@@ -434,7 +475,7 @@ def self_assessment_figure(sector: pd.DataFrame, section_no: int, devon_file: st
         subtitle=(
             f"Answer chosen by each service per item of section {int(section_no)} of the AXS self-assessment "
             f"template, as its position on the item's scale from least (1) to most developed (the last); "
-            f"shading: 0–1 maturity score; “–” not answered, “?” an answer off the scale (“Don't know”), “several” more than one option marked, “split” different answers for different staff. "
+            f"shading: 0–1 maturity score; “–” not answered, “?” an answer off the scale (“Don't know”), “mult” more than one option marked, “split” different answers for different staff. "
             f"{plural(len(services), 'service')}, {plural(len(items), 'item')}."
         ),
         source=f"Redrawn from the template tables of section {int(section_no)}, {line_span(rows.source_line)} of {devon_file}.",
@@ -448,5 +489,5 @@ def self_assessment_figure(sector: pd.DataFrame, section_no: int, devon_file: st
             "maturity_score": "Maturity score (0–1)",
             "cell_label": "Label in the grid",
         },
-        chart=charts.grid(data, "service", "item", "maturity_score", "cell_label", "Service", "Item", services, items),
+        chart=charts.grid(data, "service", "item", "maturity_score", "cell_label", services, items),
     )

@@ -112,6 +112,11 @@ QUERIES: dict[str, str] = {
         from staging.stg_devon__training_by_service
         order by row_order
     """,
+    "printed_lines": """
+        select source_document, source_line, line_text from staging.stg_appendix__printed_lines
+        union all
+        select source_document, source_line, line_text from staging.stg_devon__printed_lines
+    """,
     "findings": """
         with findings as (
             select * from quality.latest_findings
@@ -133,6 +138,28 @@ QUERIES: dict[str, str] = {
     """,
 }
 
+# quality.problems (one row per distinct problem, graded) when the checks have written it;
+# PROBLEMS_FALLBACK otherwise, grouping the findings by printed line and rule, ungraded.
+PROBLEMS_QUERY = """
+    select problem_id, grade, grade_order, document, source_lines, first_line, rule_ids, claim_ids,
+           printed, implied, gap, explanation, subject, findings
+    from quality.problems
+    order by grade_order, document, first_line, problem_id
+"""
+PROBLEMS_FALLBACK = """
+    select f.source_document || '-' || f.source_line || '-' || f.rule_id as problem_id,
+           'ungraded' as grade, 3 as grade_order, f.source_document as document,
+           [f.source_line] as source_lines, f.source_line as first_line, [f.rule_id] as rule_ids,
+           []::varchar[] as claim_ids,
+           min(f.published_value) as published_value, min(f.recomputed_value) as recomputed_value,
+           min(f.difference) as difference, min(f.row_key) as subject, min(r.description) as description,
+           count(*) as findings
+    from quality.latest_findings as f
+    left join quality.latest_check_results as r using (rule_id)
+    group by f.source_document, f.source_line, f.rule_id
+    order by f.source_document, f.source_line, f.rule_id
+"""
+
 CLAIMS_QUERY = """
     select claim_id, document, section, source_line, quote, reading, evidence, verdict,
            verdict_detail, checked_at
@@ -153,7 +180,7 @@ def has_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool
 
 def read_report_data(published_db: str | Path) -> dict[str, pd.DataFrame]:
     """Every frame the report draws from, keyed as in QUERIES (plus `claims` when the warehouse
-    has `quality.latest_claims`). The connection is closed before this returns."""
+    has `quality.latest_claims`, and `problems`: quality.problems, or the findings grouped). The connection is closed before this returns."""
     path = Path(published_db)
     if not path.is_file():
         raise FileNotFoundError(f"published warehouse {path} not found: run the nightly job first")
@@ -161,6 +188,8 @@ def read_report_data(published_db: str | Path) -> dict[str, pd.DataFrame]:
         frames = {name: con.execute(sql).df() for name, sql in QUERIES.items()}
         if has_relation(con, "quality", "latest_claims"):
             frames["claims"] = con.execute(CLAIMS_QUERY).df()
+        graded = has_relation(con, "quality", "problems")
+        frames["problems"] = con.execute(PROBLEMS_QUERY if graded else PROBLEMS_FALLBACK).df()
     if frames["publish_log"].empty:
         raise ValueError(f"{path}: meta.publish_log is empty; the file was not written by a publish")
     return frames
