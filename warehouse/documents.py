@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# document code -> file name in the shared sources folder
-DOCUMENTS = {
-    "appendix": "000_acb803c9a0cac694.txt",
-    "devon": "003_d2e0ae047b2de055.txt",
-}
+from warehouse.dbt_facts import dbt_vars
+
+# document code -> file name in the shared sources folder (dbt carries them into staging)
+DOCUMENTS = {code: dbt_vars()[f"{code}_document"] for code in ("appendix", "devon")}
 
 
 def read_lines(path: str | Path) -> list[str]:

@@ -35,6 +35,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from warehouse.config import settings
 from warehouse.raw_files import file_sha256
 from warehouse.responses.allocation import TrustProfile, allocate_question
 from warehouse.responses.contract import SYNTHETIC_PREFIX, TRUST_CODES
@@ -74,10 +75,13 @@ def collection_id(seed: int, number: int) -> str:
 
 
 def generator_version() -> str:
-    """Changes when the code that decides what a synthetic collection holds changes."""
+    """Changes when the code that decides what a synthetic collection holds changes: the
+    generator's modules, the bands (dbt's seed) and the number of trusts (a dbt var)."""
     digest = hashlib.sha256()
     for name in _GENERATOR_FILES:
         digest.update((Path(__file__).parent / name).read_bytes())
+    digest.update((settings().dbt_project_dir / "seeds" / "mean_score_bands.csv").read_bytes())
+    digest.update(str(TRUSTS).encode())
     return digest.hexdigest()[:16]
 
 

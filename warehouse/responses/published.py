@@ -11,23 +11,20 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from warehouse.dbt_facts import dbt_vars, mean_score_bands
 from warehouse.raw_files import validate_csv
 from warehouse.tables.appendix import TABLES as APPENDIX_TABLES
 
 AUDIENCES = ("leaders_managers", "frontline")
 ANSWERS = ("score_1", "score_2", "score_3", "score_4", "score_5", "not_applicable", "dont_know")
-BAND_CODES = ("below_2_5", "from_2_5_to_2_8", "from_2_8_to_3_0", "from_3_0_to_3_2", "from_3_2_to_3_5", "from_3_5")
-# [lower, upper) of each band in tenths of a point, as in dbt/seeds/mean_score_bands.csv
-# (lower bound inclusive, upper exclusive; open ends as the whole 1-5 range)
+# the bands as the dbt seed holds them: [lower, upper) in tenths of a point, open ends as the
+# whole 1-5 range
+BAND_CODES = tuple(b.code for b in mean_score_bands())
 BAND_BOUNDS_TENTHS = {
-    "below_2_5": (10, 25),
-    "from_2_5_to_2_8": (25, 28),
-    "from_2_8_to_3_0": (28, 30),
-    "from_3_0_to_3_2": (30, 32),
-    "from_3_2_to_3_5": (32, 35),
-    "from_3_5": (35, 51),
+    b.code: (int(b.lower * 10) if b.lower is not None else 10, int(b.upper * 10) if b.upper is not None else 51)
+    for b in mean_score_bands()
 }
-TRUSTS = 150
+TRUSTS = int(dbt_vars()["children_trusts"])
 # the raw tables a collection must reproduce (and a synthetic one is generated from)
 PUBLISHED_TABLES = ("questions", "responses", "mean_score_bands")
 
