@@ -6,8 +6,8 @@ practices as (
     select * from {{ ref('stg_appendix__practices') }}
 ),
 
-responses as (
-    select * from {{ ref('stg_appendix__responses') }}
+question_scores as (
+    select * from {{ ref('int_question_scores') }}
 ),
 
 average_scores as (
@@ -22,45 +22,9 @@ mean_score_bands as (
     select * from {{ ref('mean_score_bands') }}
 ),
 
-response_totals as (
-    select
-        question_id,
-        cast(sum(case when score is not null then leaders_managers_responses else 0 end) as integer)
-            as valid_responses_leaders_managers,
-        cast(sum(case when score is not null then frontline_responses else 0 end) as integer)
-            as valid_responses_frontline,
-        cast(sum(case when score is not null then total_responses else 0 end) as integer) as valid_responses_total,
-        sum(case when score is not null then score * leaders_managers_responses else 0 end)
-            as score_points_leaders_managers,
-        sum(case when score is not null then score * frontline_responses else 0 end) as score_points_frontline,
-        sum(case when score is not null then score * total_responses else 0 end) as score_points_total,
-        cast(sum(case when response_code = 'dont_know' then total_responses else 0 end) as integer)
-            as dont_know_responses,
-        cast(sum(case when response_code = 'not_applicable' then total_responses else 0 end) as integer)
-            as not_applicable_responses,
-        cast(sum(total_responses) as integer) as all_responses
-    from responses
-    group by question_id
-),
-
 recomputed_averages as (
-    select
-        question_id,
-        valid_responses_leaders_managers,
-        valid_responses_frontline,
-        valid_responses_total,
-        -- nullif: a leaders-only question could in principle have no front line scores at all
-        cast(
-            cast(score_points_leaders_managers as decimal(18, 6))
-            / nullif(valid_responses_leaders_managers, 0) as decimal(6, 4)
-        ) as avg_score_leaders_managers,
-        cast(cast(score_points_frontline as decimal(18, 6)) / nullif(valid_responses_frontline, 0) as decimal(6, 4))
-            as avg_score_frontline,
-        cast(cast(score_points_total as decimal(18, 6)) / nullif(valid_responses_total, 0) as decimal(6, 4))
-            as avg_score_total,
-        cast(100.0 * dont_know_responses / nullif(all_responses, 0) as decimal(5, 2)) as dont_know_pct,
-        cast(100.0 * not_applicable_responses / nullif(all_responses, 0) as decimal(5, 2)) as not_applicable_pct
-    from response_totals
+    select * from question_scores
+    where counts_from = 'printed'
 ),
 
 published_averages as (

@@ -12,8 +12,8 @@ average_scores as (
     select * from {{ ref('stg_appendix__average_scores') }}
 ),
 
-answer_counts as (
-    select * from {{ ref('answer_count_from_responses') }}
+question_scores as (
+    select * from {{ ref('int_question_scores') }}
 ),
 
 band_cells as (
@@ -21,18 +21,8 @@ band_cells as (
 ),
 
 scored as (
-    select
-        collection,
-        question_id,
-        cast(sum(leaders_managers_responses) filter (where score is not null) as integer)
-            as valid_responses_leaders_managers,
-        cast(sum(frontline_responses) filter (where score is not null) as integer) as valid_responses_frontline,
-        cast(sum(total_responses) filter (where score is not null) as integer) as valid_responses_total,
-        sum(score * leaders_managers_responses) filter (where score is not null) as score_points_leaders_managers,
-        sum(score * frontline_responses) filter (where score is not null) as score_points_frontline,
-        sum(score * total_responses) filter (where score is not null) as score_points_total
-    from answer_counts
-    group by collection, question_id
+    select * from question_scores
+    where counts_from = 'answers'
 ),
 
 published_averages as (
@@ -66,22 +56,15 @@ joined as (
         collections.is_synthetic,
         questions.question_id,
         questions.is_leaders_only,
-        scored.valid_responses_leaders_managers,
-        scored.valid_responses_frontline,
-        scored.valid_responses_total,
-        cast(
-            cast(scored.score_points_leaders_managers as decimal(18, 6))
-            / nullif(scored.valid_responses_leaders_managers, 0) as decimal(6, 4)
-        ) as avg_score_leaders_managers,
+        -- a question no answer of the collection reached has no scores
+        coalesce(scored.valid_responses_leaders_managers, 0) as valid_responses_leaders_managers,
+        coalesce(scored.valid_responses_frontline, 0) as valid_responses_frontline,
+        coalesce(scored.valid_responses_total, 0) as valid_responses_total,
+        scored.avg_score_leaders_managers,
         published_averages.avg_score_leaders_managers_published,
-        cast(
-            cast(scored.score_points_frontline as decimal(18, 6))
-            / nullif(scored.valid_responses_frontline, 0) as decimal(6, 4)
-        ) as avg_score_frontline,
+        scored.avg_score_frontline,
         published_averages.avg_score_frontline_published,
-        cast(
-            cast(scored.score_points_total as decimal(18, 6)) / nullif(scored.valid_responses_total, 0) as decimal(6, 4)
-        ) as avg_score_total,
+        scored.avg_score_total,
         published_averages.avg_score_total_published,
         trusts.trusts_above_midpoint,
         trusts.trusts_above_midpoint_published,
