@@ -2,7 +2,6 @@
 
 import dagster as dg
 
-import dagster_project.instance_storage  # noqa: F401  (SQLite run history: kept connections, no fsync per event)
 from dagster_project.assets.claims import claim_checks
 from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.ingest import raw_assets, raw_file_sources
@@ -10,9 +9,13 @@ from dagster_project.assets.publish import published_warehouse
 from dagster_project.assets.quality import quality_checks
 from dagster_project.assets.report import report
 from dagster_project.assets.responses import response_files_changed, responses_refresh, responses_specs
+from dagster_project.dagster_internals import keep_sqlite_event_log_connections
 from dagster_project.jobs import nightly_refresh, nightly_schedule
 from dagster_project.resources import build_resources
 from dagster_project.sensors import raw_files_changed
+
+# one person's SQLite instance: connections kept, no fsync per event (dagster_internals.py, 3.)
+keep_sqlite_event_log_connections()
 
 defs = dg.Definitions(
     assets=[*raw_file_sources, *raw_assets, *responses_specs, dbt_models, published_warehouse, report],

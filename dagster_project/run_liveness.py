@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.events import DagsterEventType
-from dagster._core.launcher import CheckRunHealthResult, WorkerStatus
+
+from dagster_project.dagster_internals import CheckRunHealthResult, WorkerStatus
 
 WORKER_TAG = "iw/worker"
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -91,7 +91,7 @@ def worker_of(instance: dg.DagsterInstance, run: dg.DagsterRun) -> Worker | None
     for run (pid: N)"), which covers the seconds before the run stamps itself."""
     if WORKER_TAG in run.tags:
         return Worker.from_tag(run.tags[WORKER_TAG])
-    for record in instance.get_records_for_run(run.run_id, of_type=DagsterEventType.ENGINE_EVENT).records:
+    for record in instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT).records:
         event = record.event_log_entry.dagster_event
         pid = event.engine_event_data.metadata.get("pid") if event and event.engine_event_data else None
         if pid is not None and event.message.startswith("Started process for run"):
