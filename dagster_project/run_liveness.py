@@ -6,9 +6,10 @@ run waits behind it. Dagster's run monitoring can fail such runs, but only throu
 launcher's health check, which the default launcher does not have, and it never sees an
 in-process run (`make run`) at all. So every run records which process executes it, and:
 
-- `WorkerCheckingRunLauncher` (the instance's run launcher, `.dagster_home/dagster.yaml`) answers
-  run monitoring's health check from that record, for every `STARTED` run whoever started it:
-  the daemon fails a run whose process is gone within one poll interval;
+- `WorkerCheckingRunLauncher` (the instance's run launcher, in `.dagster_home/dagster.yaml` and
+  `deploy/postgres/dagster.yaml`) answers run monitoring's health check from that record, for
+  every `STARTED` run whoever started it: the daemon fails a run whose process is gone within
+  one poll interval;
 - `fail_dead_runs` does the same from `make run`, before it starts, for when no daemon runs.
 
 A process is identified by host, pid and the time the kernel started it, so a pid reused by
