@@ -13,6 +13,9 @@
 # start and kept, with the URL, in <data folder>.url (mode 600). The URL names the psycopg2
 # driver (dagster-postgres depends on it; SQLAlchemy 2.1 would pick psycopg 3 for postgresql://).
 # IW_PG_DATA (default .data/postgres) and IW_PG_PORT (default 5433) say where and on which port.
+# Commits do not wait for the disk (synchronous_commit = off: the database stays consistent; a
+# crash of the machine can lose the last moments of run history, as with SQLite's
+# synchronous=NORMAL). IW_PG_THROWAWAY=1 (the tests' clusters) also turns fsync off.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,7 +57,11 @@ init_cluster() {
 listen_addresses = '127.0.0.1'
 port = $PORT
 unix_socket_directories = '$DATA'
+synchronous_commit = off
 CONF
+  if [ "${IW_PG_THROWAWAY:-}" = 1 ]; then
+    printf 'fsync = off\nfull_page_writes = off\n' | as_postgres tee -a "$DATA/postgresql.auto.conf" >/dev/null
+  fi
 }
 
 start() {

@@ -172,7 +172,7 @@ def postgres_server():
     # not under pytest's temporary folder: it is closed to other users, and the server runs as postgres
     folder = Path(tempfile.mkdtemp(prefix="iw-postgres-"))
     folder.chmod(0o755)
-    env = {**os.environ, "IW_PG_DATA": str(folder / "data"), "IW_PG_PORT": str(_free_port())}
+    env = {**os.environ, "IW_PG_DATA": str(folder / "data"), "IW_PG_PORT": str(_free_port()), "IW_PG_THROWAWAY": "1"}
     started = time.monotonic()
     _postgres_script(env, "start")
     print(f"postgres started in {time.monotonic() - started:.1f} s")

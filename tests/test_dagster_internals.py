@@ -76,14 +76,6 @@ def test_stale_or_missing_follows_a_source_observation_with_a_new_data_version()
         assert stale_or_missing(instance, defs, [fed.key]) == [fed.key]
 
 
-def test_a_materialisation_records_its_code_version_under_the_tag_the_planner_reads():
-    with dg.instance_for_test() as instance:
-        defs = definitions("7")
-        defs.resolve_implicit_global_asset_job_def().execute_in_process(instance=instance, asset_selection=KEYS[:1])
-        record = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=KEYS[0]), limit=1).records[0]
-        assert record.asset_materialization.tags[changes.CODE_VERSION_TAG] == "7"
-
-
 # 2. run monitoring's health check
 
 
@@ -93,11 +85,6 @@ def test_run_monitoring_still_asks_a_launcher_for_the_health_result_we_return():
     assert annotation in (CheckRunHealthResult, "CheckRunHealthResult")
     assert {"RUNNING", "NOT_FOUND"} <= {status.name for status in WorkerStatus}
     assert CheckRunHealthResult(WorkerStatus.NOT_FOUND, "gone").msg == "gone"
-
-
-def test_a_run_over_several_collections_is_tagged_with_the_partition_range_dagster_reads():
-    request = dg.RunRequest(tags=run_tags(["first", "second", "last"]))
-    assert request.partition_key_range == dg.PartitionKeyRange("first", "last")
 
 
 # 3. kept SQLite connections
@@ -185,3 +172,19 @@ def test_wiping_the_history_drops_the_kept_connections_and_the_storage_still_wor
         assert not list((tmp_path / "history" / "runs").glob("*-*.db"))
         again = dg.materialize([with_checks], instance=instance)
         assert len(instance.all_logs(again.run_id)) > CHECKS
+
+
+# the documented tags the project reads and writes by name (no constant is exported)
+
+
+def test_a_materialisation_records_its_code_version_under_the_tag_the_planner_reads():
+    with dg.instance_for_test() as instance:
+        defs = definitions("7")
+        defs.resolve_implicit_global_asset_job_def().execute_in_process(instance=instance, asset_selection=KEYS[:1])
+        record = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=KEYS[0]), limit=1).records[0]
+        assert record.asset_materialization.tags[changes.CODE_VERSION_TAG] == "7"
+
+
+def test_a_run_over_several_collections_is_tagged_with_the_partition_range_dagster_reads():
+    request = dg.RunRequest(tags=run_tags(["first", "second", "last"]))
+    assert request.partition_key_range == dg.PartitionKeyRange("first", "last")
