@@ -12,7 +12,8 @@ with the cause, and "Materialize unsynced" to rebuild just that):
    `dbt_project.yml`), and, on the publish asset, the rest of the pipeline's code (Python,
    the check suites, the pinned dependencies);
 3. Dagster's stale-status resolver then says which assets are stale or missing, and those and
-   everything downstream of them are rebuilt.
+   everything downstream of them are rebuilt (dagster_internals.py: no public API says it
+   before a run).
 
 The plan is then one of:
 - **full**: the build database is missing, nothing was ever published, the build file changed
@@ -32,12 +33,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import dagster as dg
-from dagster._core.definitions.data_version import CODE_VERSION_TAG, DATA_VERSION_TAG
 
 from dagster_project.assets.claim_checks import claim_checks
 from dagster_project.assets.ingest import raw_file_key
 from dagster_project.assets.response_collections import COLLECTIONS_KEY, RESPONSES_KEYS
 from dagster_project.assets.rule_checks import quality_checks
+from dagster_project.dagster_internals import stale_or_missing
 from warehouse.build_state import file_state
 from warehouse.code_versions import pipeline_code_version
 from warehouse.config import settings
@@ -46,6 +47,11 @@ from warehouse.tables import TABLES
 
 PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
 PLAN_TAG = "iw/plan"
+# The event tags in which Dagster records an asset's data version and the code version that
+# built it: documented (asset versioning and caching) and part of every stored event, and what
+# the REST API's `report_asset_observation` with a `data_version` writes; no name is exported.
+DATA_VERSION_TAG = "dagster/data_version"
+CODE_VERSION_TAG = "dagster/code_version"
 
 
 def observe_raw_files(instance: dg.DagsterInstance) -> list[str]:
@@ -55,8 +61,8 @@ def observe_raw_files(instance: dg.DagsterInstance) -> list[str]:
         path = settings().raw_dir / table.relpath
         version = file_sha256(path) if path.exists() else "missing"
         key = raw_file_key(table)
-        latest = instance.get_latest_data_version_record(key, is_source=True)
-        observed = latest.asset_event.tags.get(DATA_VERSION_TAG) if latest and latest.asset_event else None
+        latest = instance.fetch_observations(dg.AssetRecordsFilter(asset_key=key), limit=1).records
+        observed = latest[0].asset_observation.tags.get(DATA_VERSION_TAG) if latest else None
         if observed != version:
             instance.report_runless_asset_event(
                 dg.AssetObservation(asset_key=key, tags={DATA_VERSION_TAG: version}, metadata={"path": str(path)})
@@ -121,7 +127,7 @@ def plan_run(instance: dg.DagsterInstance, repository: dg.RepositoryDefinition, 
     graph = repository.asset_graph
     # publishing, and what reads the published file, run in every run
     published = dg.AssetSelection.assets(PUBLISH_KEY).downstream().resolve(graph) & set(job_keys)
-    stale = _stale_or_missing(instance, graph, job_keys)
+    stale = stale_or_missing(instance, graph, job_keys)
     if answers:  # what the loaded answers feed (the loads themselves are done)
         stale += sorted(dg.AssetSelection.assets(*RESPONSES_KEYS).downstream().resolve(graph) & set(job_keys))
     if not stale:
@@ -178,21 +184,3 @@ def answers_loaded_since(instance: dg.DagsterInstance, publish: dg.EventLogRecor
 
 def whole_build_check_keys() -> set[dg.AssetCheckKey]:
     return {key for checks in (*quality_checks, *claim_checks) for key in checks.check_keys}
-
-
-def _stale_or_missing(instance: dg.DagsterInstance, graph, keys: list[dg.AssetKey]) -> list[dg.AssetKey]:
-    # Dagster's own resolver, as its schedules use it for `RunRequest(stale_assets_only=True)`;
-    # not public API, so tests/orchestration/test_changes.py fails when an upgrade changes it
-    from dagster._core.asset_graph_view.asset_graph_view import AssetGraphView, TemporalContext
-    from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
-    from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
-    from dagster._time import get_current_datetime
-
-    assert isinstance(graph, AssetGraph)
-    view = AssetGraphView(
-        temporal_context=TemporalContext(effective_dt=get_current_datetime(), last_event_id=None),
-        instance=instance,
-        asset_graph=graph,
-    )
-    resolver = CachingStaleStatusResolver(instance=instance, asset_graph=graph, loading_context=view)
-    return [k for k in keys if resolver.get_status(k) in (StaleStatus.STALE, StaleStatus.MISSING)]

@@ -2,7 +2,6 @@
 
 import dagster as dg
 
-import dagster_project.instance_storage  # noqa: F401  (SQLite run history: kept connections, no fsync per event)
 from dagster_project.assets.claim_checks import claim_checks
 from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.ingest import raw_assets, raw_file_sources
@@ -17,7 +16,11 @@ from dagster_project.automation import (
     response_files_changed,
     responses_refresh,
 )
+from dagster_project.dagster_internals import keep_sqlite_event_log_connections
 from dagster_project.resources import build_resources
+
+# one person's SQLite instance: connections kept, no fsync per event (dagster_internals.py, 3.)
+keep_sqlite_event_log_connections()
 
 defs = dg.Definitions(
     assets=[

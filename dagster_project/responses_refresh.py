@@ -11,14 +11,17 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-# the documented run tags of a partition range (single-run backfills); dagster exports no name for them
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
-
 from dagster_project.assets.response_collections import response_collections
 from dagster_project.build_lock import reading
 from warehouse.responses.contract import collection_files, file_sha256
 from warehouse.responses.generator import DEFAULT_SEED, generate_collections
 from warehouse.responses.load import loaded_hashes, store_dir
+
+# The run tags of one run over a range of partitions, as Dagster's docs launch a single-run
+# backfill (`dagster job execute --tags`, `execute_in_process(tags=...)`): a stored contract of
+# every such run, with no exported name. tests/responses cover a run over several collections.
+PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 @dataclass(frozen=True)
@@ -65,4 +68,4 @@ def plan(instance: dg.DagsterInstance, raw_dir: Path, responses_dir: Path, build
 
 def run_tags(keys: list[str]) -> dict[str, str]:
     """Tags of one run over the partitions from the first to the last key (partition order)."""
-    return {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
+    return {PARTITION_RANGE_START_TAG: keys[0], PARTITION_RANGE_END_TAG: keys[-1]}

@@ -6,9 +6,10 @@ run waits behind it. Dagster's run monitoring can fail such runs, but only throu
 launcher's health check, which the default launcher does not have, and it never sees an
 in-process run (`make run`) at all. So every run records which process executes it, and:
 
-- `WorkerCheckingRunLauncher` (the instance's run launcher, `.dagster_home/dagster.yaml`) answers
-  run monitoring's health check from that record, for every `STARTED` run whoever started it:
-  the daemon fails a run whose process is gone within one poll interval;
+- `WorkerCheckingRunLauncher` (the instance's run launcher, in `.dagster_home/dagster.yaml` and
+  `deploy/postgres/dagster.yaml`) answers run monitoring's health check from that record, for
+  every `STARTED` run whoever started it: the daemon fails a run whose process is gone within
+  one poll interval;
 - `fail_dead_runs` does the same from `make run`, before it starts, for when no daemon runs.
 
 A process is identified by host, pid and the time the kernel started it, so a pid reused by
@@ -24,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.events import DagsterEventType
-from dagster._core.launcher import CheckRunHealthResult, WorkerStatus
+
+from dagster_project.dagster_internals import CheckRunHealthResult, WorkerStatus
 
 WORKER_TAG = "iw/worker"
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -91,7 +92,7 @@ def worker_of(instance: dg.DagsterInstance, run: dg.DagsterRun) -> Worker | None
     for run (pid: N)"), which covers the seconds before the run stamps itself."""
     if WORKER_TAG in run.tags:
         return Worker.from_tag(run.tags[WORKER_TAG])
-    for record in instance.get_records_for_run(run.run_id, of_type=DagsterEventType.ENGINE_EVENT).records:
+    for record in instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT).records:
         event = record.event_log_entry.dagster_event
         pid = event.engine_event_data.metadata.get("pid") if event and event.engine_event_data else None
         if pid is not None and event.message.startswith("Started process for run"):

@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from filelock import FileLock
 
 from warehouse.config import settings
@@ -124,3 +128,77 @@ def _build_warehouse(folder: Path) -> dict:
         return {"failed": f"the main command failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"}
     own = {k: v for k, v in env.items() if k == "PATH" or k == "DAGSTER_HOME" or k.startswith("IW_")}
     return {"env": own, "stdout": result.stdout, "seconds": time.monotonic() - started}
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    """A Postgres cluster started by scripts/postgres.sh, as the team's is."""
+
+    env: dict[str, str]
+
+    def new_database(self) -> str:
+        """A new, empty database for one instance; its URL."""
+        name = f"story_{uuid.uuid4().hex[:12]}"
+        return _postgres_script(self.env, "createdb", name).strip()
+
+
+def _postgres_script(env: dict[str, str], *args: str) -> str:
+    script = settings().project_root / "scripts" / "postgres.sh"
+    result = subprocess.run([str(script), *args], env=env, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise RuntimeError(f"scripts/postgres.sh {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway Postgres cluster on a free port of 127.0.0.1, stopped and deleted at the end.
+    Without Debian's postgresql the Postgres variants skip, and fail under CI=true (`make test`
+    installs it when run as root)."""
+    if not (PG_BIN / "initdb").exists():
+        reason = f"no {PG_BIN}/initdb: the Postgres variant needs Debian's postgresql (apt-get install -y postgresql)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    # not under pytest's temporary folder: it is closed to other users, and the server runs as postgres
+    folder = Path(tempfile.mkdtemp(prefix="iw-postgres-"))
+    folder.chmod(0o755)
+    env = {**os.environ, "IW_PG_DATA": str(folder / "data"), "IW_PG_PORT": str(_free_port()), "IW_PG_THROWAWAY": "1"}
+    started = time.monotonic()
+    _postgres_script(env, "start")
+    print(f"postgres started in {time.monotonic() - started:.1f} s")
+    try:
+        yield PostgresServer(env)
+    finally:
+        _postgres_script(env, "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def instance_storage(request):
+    """The storage of a story's Dagster instance, each story once per storage: one person's
+    SQLite (.dagster_home/dagster.yaml) and the team's Postgres (deploy/postgres/dagster.yaml,
+    on a new database of a throwaway server). Applied to a pipeline environment (pipeline_env)."""
+    if request.param == "sqlite":
+        return lambda env: env
+    server = request.getfixturevalue("postgres_server")
+
+    def on_postgres(env: dict[str, str]) -> dict[str, str]:
+        config = yaml.safe_load((settings().project_root / "deploy" / "postgres" / "dagster.yaml").read_text())
+        url = server.new_database()
+        # the URL itself rather than {env: IW_DAGSTER_PG_URL}, so that the test process's own
+        # DagsterInstance.from_config reads the same database (tests/test_instances.py reads the env)
+        config["storage"]["postgres"]["postgres_url"] = url
+        (Path(env["DAGSTER_HOME"]) / "dagster.yaml").write_text(yaml.safe_dump(config))
+        return {**env, "IW_DAGSTER_PG_URL": url}
+
+    return on_postgres

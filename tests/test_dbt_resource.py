@@ -1,44 +1,39 @@
-"""The pipeline's dbt resource skips dagster-dbt's `dbt --version` subprocess and in-process
-adapter; both are private API, so these tests fail when an upgrade changes them."""
+"""The pipeline's dbt is the venv's, behind scripts/dbt-pipeline: it answers the `dbt --version`
+dagster-dbt asks before every command at once, and hands every other command to dbt."""
 
 from __future__ import annotations
 
-import inspect
 import re
 import subprocess
+import sys
+from pathlib import Path
 
-from dagster_dbt import DbtCliResource
+from dagster_project.resources import build_resources, dbt_executable
 
-from dagster_project.resources import PipelineDbtCli, build_resources, dbt_executable
-
-
-def test_dagster_dbt_still_asks_the_two_private_members_before_every_cli_call():
-    source = inspect.getsource(DbtCliResource.cli)
-    assert "self._cli_version" in source
-    assert "self._initialize_dbt_core_adapter(" in source
-    assert isinstance(inspect.getattr_static(DbtCliResource, "_cli_version"), type(PipelineDbtCli._cli_version))
+BIN = Path(sys.executable).parent
 
 
-def test_the_version_is_the_one_the_dbt_executable_prints(monkeypatch):
-    printed = subprocess.check_output([dbt_executable(), "--version"], text=True)
-    expected = re.search(r"(\d+\.\d+\.\d+)", printed).group(1)
-
-    def no_subprocess(*args, **kwargs):
-        raise AssertionError(f"ran {args}")
-
-    monkeypatch.setattr("dagster_dbt.core.resource.check_output", no_subprocess)
-    resource = build_resources()["dbt"]
-    assert isinstance(resource, PipelineDbtCli)
-    assert str(resource._cli_version) == expected
+def version_in(printed: str) -> str:
+    return re.search(r"(\d+\.\d+\.\d+)", printed).group(1)  # as dagster-dbt reads it
 
 
-def test_no_adapter_is_built_in_the_pipeline_process():
-    assert build_resources()["dbt"]._initialize_dbt_core_adapter(["build"]) is None
+def test_the_pipeline_runs_the_venvs_dbt_through_the_wrapper():
+    assert dbt_executable() == str(BIN / "dbt-pipeline")
+    assert build_resources()["dbt"].dbt_executable == dbt_executable()
 
 
-def test_a_dbt_elsewhere_is_still_asked_its_version(tmp_path):  # so the guard above can fail
-    fake = tmp_path / "dbt"
-    fake.write_text("#!/bin/sh\necho 'Core:\n  - installed: 9.8.7'\n")
-    fake.chmod(0o755)
-    resource = PipelineDbtCli(project_dir=str(build_resources()["dbt"].project_dir), dbt_executable=str(fake))
-    assert str(resource._cli_version) == "9.8.7"
+def test_the_wrapper_is_the_one_make_install_puts_in_the_venv():
+    installed = (BIN / "dbt-pipeline").read_text()
+    assert installed == (Path(__file__).parent.parent / "scripts" / "dbt-pipeline").read_text()
+
+
+def test_the_wrapper_answers_the_version_dbt_itself_prints():
+    wrapper = subprocess.check_output([dbt_executable(), "--version"], text=True)
+    dbt = subprocess.check_output([str(BIN / "dbt"), "--version"], text=True)
+    assert version_in(wrapper) == version_in(dbt)
+
+
+def test_every_other_command_is_dbts_own():
+    printed = subprocess.run([dbt_executable(), "--help"], capture_output=True, text=True, check=True).stdout
+    assert printed == subprocess.run([str(BIN / "dbt"), "--help"], capture_output=True, text=True, check=True).stdout
+    assert "Usage: dbt" in printed

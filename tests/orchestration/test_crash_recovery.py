@@ -11,8 +11,11 @@ polls every 3 s here instead of 15 s):
    failed, is checked by run monitoring while it waits, is not failed, and succeeds;
 3. a queued run's worker is killed in the dbt step; another queued run's whole machine goes
    (the daemon, its code server and the worker killed together); after a daemon restart, a
-   queued run succeeds;
+   queued run succeeds, and then the nightly schedule and the raw-files sensor plan their
+   runs from that instance (a verify run: the queued run published);
 4. `make run` itself fails a dead run at start and says who holds the build database.
+
+The story runs twice: on one person's SQLite instance and on the team's Postgres one.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import re
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -60,6 +64,7 @@ class Story:
     make_run_stderr: str = ""
     make_run_killed: str = ""
     make_run_returncode: int | None = None
+    planned_by: dict[str, dict[str, str]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def instance(self) -> dg.DagsterInstance:
@@ -189,10 +194,26 @@ def monitoring_checks(log: Path, run_id: str) -> int:
     return log.read_text(errors="replace").count(f"Checking run {run_id}")
 
 
+# the run requests the schedule's and the sensor's ticks return, from the instance at DAGSTER_HOME
+# (the sensor's cursor is empty: every raw file counts as changed since its last tick)
+PLANNED_BY = textwrap.dedent(
+    """
+    import json
+    import dagster as dg
+    from dagster_project.automation import nightly_schedule
+    from dagster_project.automation import raw_files_changed
+    with dg.DagsterInstance.get() as instance:
+        schedule = nightly_schedule(dg.build_schedule_context(instance=instance))
+        sensor = raw_files_changed(dg.build_sensor_context(instance=instance, cursor="{}"))
+    print(json.dumps({"schedule": schedule.tags, "sensor": sensor.tags}))
+    """
+)
+
+
 @pytest.fixture(scope="module")
-def story(tmp_path_factory) -> Story:
+def story(tmp_path_factory, instance_storage) -> Story:
     folder = tmp_path_factory.mktemp("crash")
-    env = pipeline_env(folder)
+    env = instance_storage(pipeline_env(folder))
     home = Path(env["DAGSTER_HOME"])
     config = yaml.safe_load((home / "dagster.yaml").read_text())
     config["run_monitoring"]["poll_interval_seconds"] = POLL_SECONDS
@@ -257,6 +278,13 @@ def story(tmp_path_factory) -> Story:
         os.killpg(daemon.pid, signal.SIGTERM)
         daemon.wait(timeout=60)
 
+    # 3c. what the schedule and the sensor would run next, the last run having published
+    planned = subprocess.run(
+        [sys.executable, "-c", PLANNED_BY], cwd=settings().project_root, env=env, capture_output=True, text=True
+    )
+    assert planned.returncode == 0, planned.stderr[-3000:]
+    story.planned_by = json.loads(planned.stdout.strip().splitlines()[-1])
+
     # 4. make run, with no daemon: fails a dead run itself, and says who holds the build database
     story.make_run_killed = kill_make_run_in_step(env, "raw__", rng.uniform(0.1, 1.0))
     lock = HeldBuildLock(env)
@@ -272,7 +300,10 @@ def story(tmp_path_factory) -> Story:
     stderr.extend(run.stderr)
     run.wait(timeout=300)
     story.make_run_stderr, story.make_run_returncode = "".join(stderr), run.returncode
-    print("crash recovery timings (s):", {k: round(v, 1) for k, v in story.seconds.items()})
+    print(
+        f"crash recovery timings (s), {env.get('IW_DAGSTER_PG_URL') and 'postgres' or 'sqlite'}:",
+        {k: round(v, 1) for k, v in story.seconds.items()},
+    )
     return story
 
 
@@ -328,3 +359,9 @@ def test_make_run_fails_a_dead_run_at_start_and_says_so(story):
 def test_make_run_says_which_run_holds_the_build_database_and_waits(story):
     assert "run slow-predecessor" in story.make_run_stderr
     assert "holds the build database; this run waits until it finishes" in story.make_run_stderr
+
+
+def test_the_schedule_and_the_sensor_plan_a_verify_run_after_the_queued_run_published(story):
+    for planned_by in ("schedule", "sensor"):
+        assert story.planned_by[planned_by]["iw/plan"] == "verify", story.planned_by
+    assert story.planned_by["sensor"]["iw/changed_files"]  # what its tick saw change

@@ -9,8 +9,8 @@ import time
 import dagster as dg
 import pytest
 from dagster._core.events import EngineEventData
-from dagster._core.launcher import WorkerStatus
 
+from dagster_project.dagster_internals import WorkerStatus
 from dagster_project.run_liveness import (
     WORKER_TAG,
     Worker,

@@ -7,6 +7,7 @@ the corpus of bad inputs (tests/bad_inputs), on a well-formed file with an unkno
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -102,8 +103,12 @@ def step_window(instance: dg.DagsterInstance, run_id: str) -> tuple[float, float
     return min(times), max(times)
 
 
-def test_two_runs_started_at_once_do_not_overlap(site):
-    env, _, _ = site
+def test_two_runs_started_at_once_do_not_overlap(site, instance_storage, tmp_path):
+    # on each instance storage: a new instance of its own, over the same pipeline folder
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(Path(site[0]["DAGSTER_HOME"]) / "dagster.yaml", home)
+    env = instance_storage({**site[0], "DAGSTER_HOME": str(home)})
     # the whole job, and at the same moment a run that only publishes: either must wait for the other
     commands = [["--full"], ["--select", "publish/warehouse"]]
     runs = [
