@@ -14,13 +14,13 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 DBT_FILES := $(shell find dbt \( -path dbt/target -o -path dbt/pipeline_target \) -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 MANIFEST := dbt/pipeline_target/manifest.json
 
-.PHONY: run test lint dev extract prepare install clean browser
+.PHONY: run test lint dev extract prepare install clean browser bi bi-install bi-export
 
 # rebuilds what changed since the last publish; `make run FULL=1` rebuilds everything
 run: $(MANIFEST)
 	$(BIN)/python -m dagster_project.materialize $(if $(FULL),--full)
 
-test: $(MANIFEST) browser lint
+test: $(MANIFEST) browser lint bi-install
 	$(BIN)/python -m pytest
 
 # The style gates, run before the tests: ruff (lint, format) for Python, sqlfluff for dbt's SQL.
@@ -38,6 +38,24 @@ browser:
 	  echo "installing chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "no $(CHROMIUM) and not root: the browser tests will skip (install it: apt-get install -y chromium)"; fi
+
+# Apache Superset over the published warehouse (docs/bi.md), in its own virtual environment: it pins
+# SQLAlchemy 1.4 and pandas 2.1, the pipeline newer ones. Serves on 127.0.0.1:$${IW_BI_PORT:-8088}.
+BI_VENV := .venv-bi
+bi: $(BI_VENV)/.installed
+	$(BI_VENV)/bin/python -m bi.serve
+
+# Writes the dashboard, as edited in Superset's UI, back into bi/dashboard.
+bi-export: $(BI_VENV)/.installed
+	$(BI_VENV)/bin/python -m bi.export
+
+bi-install: $(BI_VENV)/.installed
+
+$(BI_VENV)/.installed: bi/requirements.lock
+	test -x $(BI_VENV)/bin/python || $(PYTHON) -m venv $(BI_VENV)
+	$(BI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r bi/requirements.lock
+	$(BI_VENV)/bin/python -m pip check
+	touch $@
 
 dev: $(MANIFEST)
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
@@ -60,4 +78,4 @@ $(MANIFEST): $(VENV)/.installed $(DBT_FILES)
 	touch $@
 
 clean:
-	rm -rf $(VENV) dbt/target dbt/pipeline_target dbt/logs .data
+	rm -rf $(VENV) $(BI_VENV) dbt/target dbt/pipeline_target dbt/logs .data

@@ -1,0 +1,126 @@
+"""The dashboard kept as code: bi/dashboard holds Superset's export format (YAML), unzipped.
+
+Two placeholders keep the files free of any one checkout's paths:
+- the database's `sqlalchemy_uri` is `duckdb:///PUBLISHED_WAREHOUSE`; on import it becomes this
+  checkout's published file, and its `extra` always carries `read_only: true`;
+- the `problems` dataset's SQL is `PROBLEMS_SQL`; on import it becomes a query of quality.problems
+  when the published file has that table, else the grouping of quality.latest_findings it replaces.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import duckdb
+import yaml
+
+URI_PLACEHOLDER = "duckdb:///PUBLISHED_WAREHOUSE"
+SQL_PLACEHOLDER = "PROBLEMS_SQL"
+READ_ONLY_EXTRA = {"engine_params": {"connect_args": {"read_only": True}}}
+
+PROBLEMS_SQL = """select problem_id, grade, grade_order, document, first_line, subject, explanation, findings
+from quality.problems"""
+
+# Older publishes have no quality.problems: one row per (document, line, rule) of the latest findings.
+FINDINGS_SQL = """select
+    rule_id || ' ' || source_document || ':' || source_line as problem_id,
+    'ungraded' as grade,
+    3 as grade_order,
+    source_document as document,
+    source_line as first_line,
+    min(row_key) as subject,
+    'The report prints ' || min(published_value) || '; its own figures give ' || min(recomputed_value)
+        || ' (rule ' || rule_id || ').' as explanation,
+    count(*) as findings
+from quality.latest_findings
+group by source_document, source_line, rule_id"""
+
+
+def duckdb_uri(path: Path) -> str:
+    return f"duckdb:///{path.resolve()}"
+
+
+def has_problems_table(published_db: Path) -> bool:
+    with duckdb.connect(str(published_db), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'quality' and table_name = 'problems'"
+        ).fetchone()
+    return bool(found and found[0])
+
+
+def problems_sql(published_db: Path) -> str:
+    return PROBLEMS_SQL if has_problems_table(published_db) else FINDINGS_SQL
+
+
+def _pointed(files: dict[str, dict], published_db: Path) -> dict[str, dict]:
+    """The files with the connection on `published_db`, read-only, and the problems query chosen."""
+    sql = problems_sql(published_db)
+    out = {}
+    for name, content in files.items():
+        content = dict(content)
+        if name.startswith("databases/"):
+            content["sqlalchemy_uri"] = duckdb_uri(published_db)
+            extra = dict(content.get("extra") or {})
+            engine_params = dict(extra.get("engine_params") or {})
+            engine_params["connect_args"] = {**(engine_params.get("connect_args") or {}), "read_only": True}
+            content["extra"] = {**extra, "engine_params": engine_params}
+            content["allow_dml"] = False
+        elif name.startswith("datasets/") and content.get("sql") == SQL_PLACEHOLDER:
+            content["sql"] = sql
+        out[name] = content
+    return out
+
+
+def read_tree(folder: Path) -> dict[str, dict]:
+    return {
+        path.relative_to(folder).as_posix(): yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.rglob("*.yaml"))
+    }
+
+
+def _zip(files: dict[str, dict], target: Path, top: str) -> Path:
+    with zipfile.ZipFile(target, "w") as bundle:
+        for name, content in files.items():
+            bundle.writestr(f"{top}/{name}", yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
+    return target
+
+
+def import_bundles(folder: Path, published_db: Path, out: Path) -> tuple[Path, Path]:
+    """Two ZIPs for Superset's CLI: every dataset (with its database), then the dashboard.
+
+    The dashboard import only brings the datasets its charts use; the datasets bundle brings the rest.
+    """
+    files = _pointed(read_tree(folder), published_db)
+    datasets = {n: c for n, c in files.items() if n.startswith(("databases/", "datasets/"))}
+    datasets["metadata.yaml"] = {**files["metadata.yaml"], "type": "SqlaTable"}
+    return _zip(datasets, out / "datasets.zip", "datasets"), _zip(files, out / "dashboard.zip", "dashboard")
+
+
+def write_tree(exports: list[bytes], folder: Path) -> list[str]:
+    """Superset's export ZIPs back into `folder`, with the placeholders restored; returns the files."""
+    files: dict[str, dict] = {}
+    for payload in exports:
+        with zipfile.ZipFile(io.BytesIO(payload)) as bundle:
+            for name in bundle.namelist():
+                if not name.endswith(".yaml"):
+                    continue
+                relative = name.split("/", 1)[1]
+                content = yaml.safe_load(bundle.read(name))
+                if relative == "metadata.yaml":
+                    content = {**content, "type": "Dashboard"}
+                if relative.startswith("databases/"):
+                    content["sqlalchemy_uri"] = URI_PLACEHOLDER
+                    content.pop("password", None)
+                if relative.startswith("datasets/") and content.get("sql") in (PROBLEMS_SQL, FINDINGS_SQL):
+                    content["sql"] = SQL_PLACEHOLDER
+                files.setdefault(relative, content)
+    for sub in ("charts", "dashboards", "databases", "datasets"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
+    for relative, content in files.items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return sorted(files)
