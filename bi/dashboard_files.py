@@ -10,6 +10,7 @@ Two placeholders keep the files free of any one checkout's paths:
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -81,22 +82,32 @@ def read_tree(folder: Path) -> dict[str, dict]:
     }
 
 
-def _zip(files: dict[str, dict], target: Path, top: str) -> Path:
-    with zipfile.ZipFile(target, "w") as bundle:
-        for name, content in files.items():
-            bundle.writestr(f"{top}/{name}", yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
-    return target
-
-
-def import_bundles(folder: Path, published_db: Path, out: Path) -> tuple[Path, Path]:
-    """Two ZIPs for Superset's CLI: every dataset (with its database), then the dashboard.
-
-    The dashboard import only brings the datasets its charts use; the datasets bundle brings the rest.
-    """
+def import_contents(folder: Path, published_db: Path) -> dict[str, dict[str, str]]:
+    """What Superset's import commands take (file name: YAML text), per kind: every dataset with
+    its database, every chart, then the dashboard. Each import brings only what its kind lists, and
+    a dashboard's import leaves existing charts and datasets as they were: hence one per kind."""
     files = _pointed(read_tree(folder), published_db)
-    datasets = {n: c for n, c in files.items() if n.startswith(("databases/", "datasets/"))}
-    datasets["metadata.yaml"] = {**files["metadata.yaml"], "type": "SqlaTable"}
-    return _zip(datasets, out / "datasets.zip", "datasets"), _zip(files, out / "dashboard.zip", "dashboard")
+    kinds = {
+        "SqlaTable": ("databases/", "datasets/"),
+        "Slice": ("databases/", "datasets/", "charts/"),
+        "Dashboard": ("databases/", "datasets/", "charts/", "dashboards/"),
+    }
+    return {
+        kind: {
+            "metadata.yaml": yaml.safe_dump({**files["metadata.yaml"], "type": kind}),
+            **{
+                n: yaml.safe_dump(c, sort_keys=False, allow_unicode=True)
+                for n, c in files.items()
+                if n.startswith(prefixes)
+            },
+        }
+        for kind, prefixes in kinds.items()
+    }
+
+
+def _stable_name(relative: str) -> str:
+    """Superset names exported files `<name>_<id>.yaml`; ids differ from one home to another."""
+    return re.sub(r"_\d+\.yaml$", ".yaml", relative) if relative.count("/") else relative
 
 
 def write_tree(exports: list[bytes], folder: Path) -> list[str]:
@@ -116,7 +127,7 @@ def write_tree(exports: list[bytes], folder: Path) -> list[str]:
                     content.pop("password", None)
                 if relative.startswith("datasets/") and content.get("sql") in (PROBLEMS_SQL, FINDINGS_SQL):
                     content["sql"] = SQL_PLACEHOLDER
-                files.setdefault(relative, content)
+                files.setdefault(_stable_name(relative), content)
     for sub in ("charts", "dashboards", "databases", "datasets"):
         shutil.rmtree(folder / sub, ignore_errors=True)
     for relative, content in files.items():

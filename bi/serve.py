@@ -1,9 +1,10 @@
 """`make bi`: provision Apache Superset over the published warehouse, then serve it on 127.0.0.1.
 
 Runs with .venv-bi's Python. Steps: check the published file and the port, generate the secret key,
-upgrade Superset's metadata database, create the admin, `superset init`, import the datasets and the
-dashboard kept in bi/dashboard with the connection re-pointed at this checkout's published file
-(read-only), check that read-only mode reaches DuckDB, then serve with gunicorn until Ctrl-C.
+upgrade Superset's metadata database, create the admin, `superset init`, import the datasets, charts
+and dashboard kept in bi/dashboard with the connection re-pointed at this checkout's published file
+(read-only), check that read-only mode reaches DuckDB (bi/import_dashboard.py), then serve with
+gunicorn until Ctrl-C.
 
 Settings (environment): IW_PUBLISHED_DB (the published file), IW_BI_PORT (8088), IW_BI_HOME (.data/bi),
 IW_BI_ADMIN_USER / IW_BI_ADMIN_PASSWORD (admin / admin), SUPERSET_SECRET_KEY (else generated).
@@ -22,8 +23,6 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-
-from bi import dashboard_files
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD_SLUG = "integrated-working"
@@ -142,17 +141,9 @@ def provision(settings: Settings) -> None:
     )
     _step("superset init")
     _superset(settings, "init")
-    bundles = settings.home / "import"
-    bundles.mkdir(exist_ok=True)
-    datasets_zip, dashboard_zip = dashboard_files.import_bundles(
-        ROOT / "bi" / "dashboard", settings.published_db, bundles
-    )
-    _step(f"import the datasets and the dashboard, connection: {settings.published_db} (read-only)")
-    _superset(settings, "import-datasources", "-p", str(datasets_zip), "-u", settings.admin_user)
-    _superset(settings, "import-dashboards", "-p", str(dashboard_zip), "-u", settings.admin_user)
-    _step("check the connection after the import")
+    _step(f"import bi/dashboard, the connection on {settings.published_db} (read-only), and check it")
     result = subprocess.run(
-        [sys.executable, "-m", "bi.after_import"],
+        [sys.executable, "-m", "bi.import_dashboard"],
         env=superset_env(settings),
         cwd=ROOT,
         capture_output=True,
@@ -160,8 +151,10 @@ def provision(settings: Settings) -> None:
         check=False,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"the connection check after the import failed:\n{result.stdout}{result.stderr[-4000:]}")
-    print(result.stdout, end="", flush=True)
+        raise RuntimeError(f"the import or the read-only check failed:\n{result.stdout}{result.stderr[-4000:]}")
+    print(
+        "".join(line for line in result.stdout.splitlines(keepends=True) if line.startswith("bi:")), end="", flush=True
+    )
 
 
 def serve(settings: Settings) -> int:

@@ -30,11 +30,31 @@ DATA_DIR = str(BI_HOME)
 CACHE_CONFIG = {"CACHE_TYPE": "NullCache"}
 DATA_CACHE_CONFIG = {"CACHE_TYPE": "NullCache"}
 
-# Served on 127.0.0.1 only, over plain HTTP: no HTTPS redirect, no telemetry, no thumbnails.
-TALISMAN_ENABLED = False
+# Served on 127.0.0.1 only, over plain HTTP: no telemetry, no thumbnails.
 SESSION_COOKIE_SECURE = False
 FEATURE_FLAGS = {"DASHBOARD_NATIVE_FILTERS": True, "THUMBNAILS": False, "ALERT_REPORTS": False}
-SCARF_ANALYTICS = False
 RATELIMIT_ENABLED = False
 SUPERSET_WEBSERVER_TIMEOUT = 120
 SQLLAB_TIMEOUT = 120
+
+# Content Security Policy: everything from this server only. Superset's default also allows a
+# telemetry pixel (the page embeds it unconditionally), map tiles and web fonts from other hosts;
+# none of them is needed here, and no request leaves the machine.
+TALISMAN_ENABLED = True
+CONTENT_SECURITY_POLICY_WARNING = False
+TALISMAN_CONFIG = {
+    "content_security_policy": {
+        "base-uri": ["'self'"],
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "blob:", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": "'none'",
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "font-src": ["'self'", "data:"],
+        "script-src": ["'self'", "'strict-dynamic'"],
+    },
+    "content_security_policy_nonce_in": ["script-src"],
+    "force_https": False,
+    "session_cookie_secure": False,
+}
