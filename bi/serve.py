@@ -176,6 +176,8 @@ def serve(settings: Settings) -> int:
         "warning",
         "superset.app:create_app()",
     ]
+    # Ctrl-C raises KeyboardInterrupt here even if SIGINT came ignored (a job started in the background)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     server = subprocess.Popen(command, env=superset_env(settings), cwd=ROOT)
     stop = signal.getsignal(signal.SIGTERM)
     signal.signal(signal.SIGTERM, lambda *_: server.send_signal(signal.SIGTERM))
