@@ -6,6 +6,7 @@ the secret key) lives in the BI home, IW_BI_HOME (default .data/bi of the checko
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -58,3 +59,6 @@ TALISMAN_CONFIG = {
     "force_https": False,
     "session_cookie_secure": False,
 }
+
+# The wheel has no source tree for the loading spinner's SVG: Superset warns on every page; quiet that.
+logging.getLogger("superset.views.base").setLevel(logging.ERROR)

@@ -97,7 +97,7 @@ def _charts(page) -> list[dict]:
         """n => { const c = [...document.querySelectorAll('[data-test="chart-grid-component"]')];
           return c.length === n && c.every(x => x.querySelector('canvas, tbody tr, .ant-alert-error')); }""",
         arg=len(CHARTS),
-        timeout=120_000,
+        timeout=300_000,  # under the whole suite's load
     )
     page.wait_for_load_state("networkidle")
     return page.evaluate(CHARTS_JS)
@@ -107,6 +107,7 @@ def _charts(page) -> list[dict]:
 def dashboard(browser, server, tmp_path_factory):
     """Logged in through the login form, the dashboard open, its requests recorded."""
     context = browser.new_context(viewport={"width": 1400, "height": 2300})  # the whole dashboard
+    context.set_default_timeout(120_000)  # a page under the whole suite's load
     login_page = context.new_page()
     login = Traffic()
     _watch(login_page, login, urlparse(server.url).netloc)
