@@ -105,6 +105,25 @@ def import_contents(folder: Path, published_db: Path) -> dict[str, dict[str, str
     }
 
 
+def _canonical_chart_ids(dashboard: dict) -> dict:
+    """Chart ids are one home's; the import maps charts by uuid. Number them 1.. in uuid order so
+    that an export from any home gives the same file."""
+    charts = [
+        v["meta"] for v in dashboard.get("position", {}).values() if isinstance(v, dict) and v.get("type") == "CHART"
+    ]
+    ids = {meta["chartId"]: n for n, meta in enumerate(sorted(charts, key=lambda m: m["uuid"]), start=1)}
+    for meta in charts:
+        meta["chartId"] = ids[meta["chartId"]]
+    metadata = dashboard.get("metadata", {})
+    scopes = [*metadata.get("native_filter_configuration", []), metadata.get("global_chart_configuration", {})]
+    for scoped in scopes:
+        if "scope" in scoped:
+            scoped["scope"]["excluded"] = sorted(ids[i] for i in scoped["scope"].get("excluded", []) if i in ids)
+        if "chartsInScope" in scoped:
+            scoped["chartsInScope"] = sorted(ids[i] for i in scoped["chartsInScope"] if i in ids)
+    return dashboard
+
+
 def _stable_name(relative: str) -> str:
     """Superset names exported files `<name>_<id>.yaml`; ids differ from one home to another."""
     return re.sub(r"_\d+\.yaml$", ".yaml", relative) if relative.count("/") else relative
@@ -127,6 +146,8 @@ def write_tree(exports: list[bytes], folder: Path) -> list[str]:
                     content.pop("password", None)
                 if relative.startswith("datasets/") and content.get("sql") in (PROBLEMS_SQL, FINDINGS_SQL):
                     content["sql"] = SQL_PLACEHOLDER
+                if relative.startswith("dashboards/"):
+                    content = _canonical_chart_ids(content)
                 files.setdefault(_stable_name(relative), content)
     for sub in ("charts", "dashboards", "databases", "datasets"):
         shutil.rmtree(folder / sub, ignore_errors=True)

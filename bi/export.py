@@ -5,6 +5,7 @@ placeholders. Reads the BI home that `make bi` uses (IW_BI_HOME); the server nee
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -14,7 +15,10 @@ from bi.dashboard_files import write_tree
 from bi.serve import ROOT, ConfigurationError, Settings, superset_env
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--to", type=Path, default=ROOT / "bi" / "dashboard", help="the folder (default bi/dashboard)")
+    args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
     except ConfigurationError as error:
@@ -39,8 +43,8 @@ def main() -> int:
                 print(f"bi: `superset {command}` failed:\n{result.stdout}{result.stderr[-3000:]}", file=sys.stderr)
                 return 1
             payloads.append(target.read_bytes())
-    written = write_tree(payloads, ROOT / "bi" / "dashboard")
-    print(f"bi: {len(written)} files written to bi/dashboard; review them with `git diff bi/dashboard`")
+    written = write_tree(payloads, args.to)
+    print(f"bi: {len(written)} files written to {args.to}; review them with `git diff {args.to}`")
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -14,7 +15,8 @@ import duckdb
 import pytest
 import requests
 
-from tests.bi.conftest import ADMIN
+from bi.dashboard_files import read_tree
+from tests.bi.conftest import ADMIN, ROOT
 from tests.conftest import run_main_command
 
 pytestmark = pytest.mark.story
@@ -193,6 +195,29 @@ def _listening_addresses(port: int) -> set[str]:
 def test_the_server_listens_on_loopback_only(server):
     assert requests.get(f"{server.url}/health", timeout=30).text == "OK"
     assert _listening_addresses(server.port) == {"127.0.0.1"}
+
+
+def test_make_bi_export_right_after_the_import_gives_back_the_committed_dashboard(server, bi_python, tmp_path):
+    exported = tmp_path / "dashboard"
+    result = subprocess.run(
+        [str(bi_python), "-m", "bi.export", "--to", str(exported)],
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    committed, back = read_tree(ROOT / "bi" / "dashboard"), read_tree(exported)
+    assert sorted(back) == sorted(committed)
+    for name, content in committed.items():
+        if name == "metadata.yaml":
+            continue
+        if name.startswith("datasets/"):  # columns come from the published file, which others change
+            content, got = ({k: v for k, v in c.items() if k != "columns"} for c in (content, back[name]))
+            assert got == content, name
+        else:
+            assert back[name] == content, name
 
 
 def test_every_chart_of_the_dashboard_renders_with_no_error_message(dashboard):
