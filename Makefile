@@ -24,13 +24,13 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 DBT_FILES := $(shell find dbt \( -path dbt/target -o -path dbt/pipeline_target \) -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 MANIFEST := dbt/pipeline_target/manifest.json
 
-.PHONY: run test lint dev extract prepare install clean browser instance postgres pg-start pg-stop pg-status
+.PHONY: run test lint dev extract prepare install clean browser instance postgres pg-start pg-stop pg-status bi bi-install bi-export
 
 # rebuilds what changed since the last publish; `make run FULL=1` rebuilds everything
 run: $(MANIFEST) instance
 	$(BIN)/python -m dagster_project.materialize $(if $(FULL),--full)
 
-test: $(MANIFEST) browser postgres lint
+test: $(MANIFEST) browser postgres lint bi-install
 	$(BIN)/python -m pytest
 
 # The style gates, run before the tests: ruff (lint, format) for Python, sqlfluff for dbt's SQL.
@@ -48,6 +48,24 @@ browser:
 	  echo "installing chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "no $(CHROMIUM) and not root: the browser tests will skip (install it: apt-get install -y chromium)"; fi
+
+# Apache Superset over the published warehouse (docs/bi.md), in its own virtual environment: it pins
+# SQLAlchemy 1.4 and pandas 2.1, the pipeline newer ones. Serves on 127.0.0.1:$${IW_BI_PORT:-8088}.
+BI_VENV := .venv-bi
+bi: $(BI_VENV)/.installed
+	$(BI_VENV)/bin/python -m bi.serve
+
+# Writes the dashboard, as edited in Superset's UI, back into bi/dashboard.
+bi-export: $(BI_VENV)/.installed
+	$(BI_VENV)/bin/python -m bi.export
+
+bi-install: $(BI_VENV)/.installed
+
+$(BI_VENV)/.installed: bi/requirements.lock
+	test -x $(BI_VENV)/bin/python || $(PYTHON) -m venv $(BI_VENV)
+	$(BI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r bi/requirements.lock
+	$(BI_VENV)/bin/python -m pip check
+	touch $@
 
 dev: $(MANIFEST) instance
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
@@ -101,4 +119,4 @@ $(MANIFEST): $(VENV)/.installed $(DBT_FILES)
 	touch $@
 
 clean:
-	rm -rf $(VENV) dbt/target dbt/pipeline_target dbt/logs .data
+	rm -rf $(VENV) $(BI_VENV) dbt/target dbt/pipeline_target dbt/logs .data
