@@ -6,8 +6,8 @@ practices as (
     select * from {{ ref('stg_appendix__practices') }}
 ),
 
-question_scores as (
-    select * from {{ ref('int_question_scores') }}
+responses as (
+    select * from {{ ref('stg_appendix__responses') }}
 ),
 
 average_scores as (
@@ -23,8 +23,7 @@ mean_score_bands as (
 ),
 
 recomputed_averages as (
-    select * from question_scores
-    where counts_from = 'printed'
+    {{ question_scores('responses', ['question_id']) }}
 ),
 
 published_averages as (

@@ -12,8 +12,8 @@ average_scores as (
     select * from {{ ref('stg_appendix__average_scores') }}
 ),
 
-question_scores as (
-    select * from {{ ref('int_question_scores') }}
+answer_counts as (
+    select * from {{ ref('answer_count_from_responses') }}
 ),
 
 band_cells as (
@@ -21,8 +21,7 @@ band_cells as (
 ),
 
 scored as (
-    select * from question_scores
-    where counts_from = 'answers'
+    {{ question_scores('answer_counts', ['collection', 'question_id']) }}
 ),
 
 published_averages as (
