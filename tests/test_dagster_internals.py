@@ -49,7 +49,10 @@ def test_stale_or_missing_says_what_was_never_built_and_what_changed_code_since_
         defs = definitions("1")
         defs.resolve_implicit_global_asset_job_def().execute_in_process(instance=instance, asset_selection=KEYS[:2])
         assert stale_or_missing(instance, defs.resolve_asset_graph(), KEYS) == [dg.AssetKey("never_built")]
-        assert stale_or_missing(instance, definitions("2").resolve_asset_graph(), KEYS) == [dg.AssetKey("a"), dg.AssetKey("never_built")]
+        assert stale_or_missing(instance, definitions("2").resolve_asset_graph(), KEYS) == [
+            dg.AssetKey("a"),
+            dg.AssetKey("never_built"),
+        ]
 
 
 def test_stale_or_missing_follows_a_source_observation_with_a_new_data_version():
