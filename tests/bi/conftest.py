@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.config import settings
+from warehouse.config import settings
 from tests.conftest import pipeline_env
 from tests.report.conftest import browser, chromium_path  # noqa: F401 (the report's browser fixtures)
 

@@ -200,11 +200,12 @@ PLANNED_BY = textwrap.dedent(
     """
     import json
     import dagster as dg
-    from dagster_project.automation import nightly_schedule
-    from dagster_project.automation import raw_files_changed
+    from dagster_project.automation import nightly_schedule, raw_files_changed
+    from dagster_project.definitions import defs
     with dg.DagsterInstance.get() as instance:
-        schedule = nightly_schedule(dg.build_schedule_context(instance=instance))
-        sensor = raw_files_changed(dg.build_sensor_context(instance=instance, cursor="{}"))
+        context = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def())
+        schedule = nightly_schedule(context)
+        sensor = raw_files_changed(dg.build_sensor_context(instance=instance, cursor="{}", definitions=defs))
     print(json.dumps({"schedule": schedule.tags, "sensor": sensor.tags}))
     """
 )

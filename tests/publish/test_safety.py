@@ -109,6 +109,11 @@ def test_two_runs_started_at_once_do_not_overlap(site, instance_storage, tmp_pat
     home.mkdir()
     shutil.copy(Path(site[0]["DAGSTER_HOME"]) / "dagster.yaml", home)
     env = instance_storage({**site[0], "DAGSTER_HOME": str(home)})
+    # the instance exists before the runs, as a deployed one does (two processes creating a new
+    # SQLite instance at the same moment race in its schema migration)
+    subprocess.run(
+        [sys.executable, "-c", "import dagster as dg; dg.DagsterInstance.get().dispose()"], env=env, check=True
+    )
     # the whole job, and at the same moment a run that only publishes: either must wait for the other
     commands = [["--full"], ["--select", "publish/warehouse"]]
     runs = [
