@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.config import settings
 from tests.conftest import pipeline_env
 from tests.report.conftest import browser, chromium_path  # noqa: F401 (the report's browser fixtures)
+from warehouse.config import settings
 
 ROOT = settings().project_root
 BI_PYTHON = ROOT / ".venv-bi" / "bin" / "python"
