@@ -202,3 +202,44 @@ def instance_storage(request):
         return {**env, "IW_DAGSTER_PG_URL": url}
 
     return on_postgres
+
+
+# A real browser for the report's and the BI tests: Debian's chromium driven by Playwright from
+# PyPI (Playwright's own browser download does not work here), one per worker process (a second
+# sync Playwright in one process fails). Without it the browser tests skip, saying how to install
+# it, except under CI=true, where a missing browser fails the run.
+CHROMIUM = Path(os.environ.get("IW_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+INSTALL_HINT = (
+    "install it as root with `apt-get update && apt-get install -y chromium` (make test does this when run as root)"
+)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    message = f"no chromium at {CHROMIUM}: {INSTALL_HINT}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and the browser tests cannot run: {message}")
+    pytest.skip(f"browser tests skipped: {message}")
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

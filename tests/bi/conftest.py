@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import pipeline_env
-from tests.report.conftest import browser, chromium_path  # noqa: F401 (the report's browser fixtures)
 from warehouse.config import settings
 
 ROOT = settings().project_root
