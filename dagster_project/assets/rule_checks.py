@@ -7,9 +7,11 @@ suite is one asset check, named by the rule id, on the asset the rule guards
 the keys of ``dagster_project.assets.dbt.Translator``). Other tables a rule's query reads are
 declared as the check's additional dependencies.
 
-* ``error`` rules (structural breakage) are ``blocking=True`` checks reported with
-  ``AssetCheckSeverity.ERROR``: when one fails, nothing downstream of its asset (publish)
-  runs in that run.
+* ``error`` rules (the tables regenerated from answers against the printed ones; a table's
+  structure is its dbt model's tests, docs/checks.md) are ``blocking=True`` checks reported
+  with ``AssetCheckSeverity.ERROR``: when one fails, nothing downstream of its asset (publish)
+  runs in that run. Being blocking, they also make publish wait for this step in every run
+  (every rule is selected in every run, see ``dagster_project.changes``), as the claims' checks do.
 * ``warn`` rules (a contradiction inside the published report) are non-blocking checks
   reported with ``AssetCheckSeverity.WARN``.
 

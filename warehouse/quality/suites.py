@@ -7,7 +7,7 @@ One file per subject area, each holding one suite::
     rules:
       - id: bands_plus_missing_equal_150
         description: The six bands plus missing responses account for all 150 trusts.
-        severity: warn          # error = structural breakage, blocks publishing; warn = recorded only
+        severity: warn          # error blocks publishing; warn is recorded only
         tolerance: 0            # substituted for {tolerance}; differences within it are not findings
         asset: staging.stg_appendix__mean_score_bands   # schema.table the rule guards ({table})
         query: |
