@@ -24,6 +24,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from warehouse.config import settings as pipeline_settings  # stdlib only: .venv-bi imports it
+
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD_SLUG = "integrated-working"
 
@@ -53,7 +55,7 @@ class Settings:
         port_text = os.environ.get("IW_BI_PORT", "8088")
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise ConfigurationError(f"IW_BI_PORT={port_text!r}: not a TCP port number (1 to 65535)")
-        published = Path(os.environ.get("IW_PUBLISHED_DB", ROOT / ".data" / "published" / "warehouse.duckdb"))
+        published = pipeline_settings().published_db  # IW_PUBLISHED_DB or the pipeline's default
         return cls(
             published_db=published.resolve(),
             home=Path(os.environ.get("IW_BI_HOME", ROOT / ".data" / "bi")).resolve(),

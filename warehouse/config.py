@@ -2,17 +2,33 @@
 
 Defaults work from a fresh clone: the project root is the folder holding pyproject.toml, the
 sources sit in ../shared/sources beside it, and the warehouse files live under .data/.
-The dbt profile (dbt/profiles.yml) reads IW_BUILD_DB with the same default.
+The build database's default is the one dbt's profile names (dbt/profiles.yml): dbt run by hand
+reads no Python, so the profile holds it and this module reads it from there.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_BUILD_DB = PROJECT_ROOT / ".data" / "build" / "warehouse.duckdb"
+DBT_PROFILES = PROJECT_ROOT / "dbt" / "profiles.yml"
+
+
+def _profile_default_build_db() -> Path:
+    """The path dbt's profile falls back to when IW_BUILD_DB is unset, relative to its folder."""
+    text = DBT_PROFILES.read_text(encoding="utf-8")
+    match = re.search(r"env_var\('IW_BUILD_DB',\s*flags\.PROFILES_DIR\s*~\s*'/([^']+)'\)", text)
+    if match is None:
+        raise RuntimeError(
+            f"{DBT_PROFILES}: no default build database (env_var('IW_BUILD_DB', flags.PROFILES_DIR ~ '/...'))"
+        )
+    return Path(os.path.normpath(DBT_PROFILES.parent / match.group(1)))
+
+
+DEFAULT_BUILD_DB = _profile_default_build_db()
 DEFAULT_PUBLISHED_DB = PROJECT_ROOT / ".data" / "published" / "warehouse.duckdb"
 
 
