@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -28,27 +27,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The long end-to-end stories first: pytest-xdist hands out files in this order, so they
     run beside the short tests rather than after them."""
     items.sort(key=lambda item: item.get_closest_marker("story") is None)
-
-
-# the instance_storage parameter in a test's id (see below)
-STORAGE_IN_ID = re.compile(r"\[(?:[^\]]*-)?(sqlite|postgres)(?:-[^\]]*)?\]$")
-
-
-def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """Files go to workers whole (`--dist loadfile`), except that a story's SQLite and Postgres
-    runs are two units: each sets up its own pipeline folder, instance and daemon, and on one
-    worker the longest story ran its two storages one after the other (the suite's critical path)."""
-    if config.getvalue("dist") != "loadfile":
-        return None
-    from xdist.scheduler import LoadFileScheduling
-
-    class StoragesApart(LoadFileScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            storage = STORAGE_IN_ID.search(nodeid)
-            scope = super()._split_scope(nodeid)
-            return f"{scope}[{storage.group(1)}]" if storage else scope
-
-    return StoragesApart(config, log)
 
 
 @pytest.fixture(scope="session")
