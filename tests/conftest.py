@@ -13,6 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import duckdb
 import pytest
@@ -153,10 +154,19 @@ def _postgres_script(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def missing_tool(message: str) -> NoReturn:
+    """A tool some tests need is not installed: they skip, except under CI=true, where `make
+    test` has installed it, so its absence fails them."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and {message}")
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -165,14 +175,13 @@ def postgres_server():
     Without Debian's postgresql the Postgres variants skip, and fail under CI=true (`make test`
     installs it when run as root)."""
     if not (PG_BIN / "initdb").exists():
-        reason = f"no {PG_BIN}/initdb: the Postgres variant needs Debian's postgresql (apt-get install -y postgresql)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing_tool(
+            f"no {PG_BIN}/initdb: the Postgres variant needs Debian's postgresql (apt-get install -y postgresql)"
+        )
     # not under pytest's temporary folder: it is closed to other users, and the server runs as postgres
     folder = Path(tempfile.mkdtemp(prefix="iw-postgres-"))
     folder.chmod(0o755)
-    env = {**os.environ, "IW_PG_DATA": str(folder / "data"), "IW_PG_PORT": str(_free_port()), "IW_PG_THROWAWAY": "1"}
+    env = {**os.environ, "IW_PG_DATA": str(folder / "data"), "IW_PG_PORT": str(free_port()), "IW_PG_THROWAWAY": "1"}
     started = time.monotonic()
     _postgres_script(env, "start")
     print(f"postgres started in {time.monotonic() - started:.1f} s")
@@ -227,10 +236,7 @@ INSTALL_HINT = (
 def chromium_path() -> Path:
     if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
         return CHROMIUM
-    message = f"no chromium at {CHROMIUM}: {INSTALL_HINT}"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true and the browser tests cannot run: {message}")
-    pytest.skip(f"browser tests skipped: {message}")
+    missing_tool(f"no chromium at {CHROMIUM}, so the browser tests cannot run: {INSTALL_HINT}")
 
 
 @pytest.fixture(scope="session")

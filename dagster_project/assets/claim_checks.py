@@ -134,7 +134,7 @@ def build_claim_checks(register_dir: str | Path | None = None) -> dg.AssetChecks
         description=f"The reports' prose checked against their tables: {len(register.claims)} claims",
         compute_kind="duckdb",
         required_resource_keys={"build_lock"},
-        # as the consistency suites (assets/quality.py): judged whole in a run that rebuilds part
+        # as the consistency suites (assets/rule_checks.py): judged whole in a run that rebuilds part
         # of the graph, and after everything else that run does
         can_subset=True,
         op_tags={"dagster/priority": "-1"},

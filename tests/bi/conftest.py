@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import pipeline_env
+from tests.conftest import free_port, missing_tool, pipeline_env
 from warehouse.config import settings
 
 ROOT = settings().project_root
@@ -31,16 +30,7 @@ ADMIN = ("admin", "admin")
 def bi_python() -> Path:
     if BI_PYTHON.is_file() and os.access(BI_PYTHON, os.X_OK):
         return BI_PYTHON
-    message = f"no {BI_PYTHON} (Superset's environment): run `make bi-install`"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true and the BI tests cannot run: {message} (make test does this)")
-    pytest.skip(f"BI tests skipped: {message}")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    missing_tool(f"no {BI_PYTHON} (Superset's environment), so the BI tests cannot run: run `make bi-install`")
 
 
 def run_bi(bi_python: Path, env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:

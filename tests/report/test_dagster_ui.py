@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,19 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import pipeline_env
+from tests.conftest import free_port, pipeline_env
 from warehouse.config import settings
 
 pytestmark = pytest.mark.story
 
 SERVER_START_SECONDS = 240
 RUN_SECONDS = 900
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_server(url: str, process: subprocess.Popen, log: Path) -> None:
