@@ -184,7 +184,7 @@ def build_quality_checks(expectations_dir: str | Path | None = None) -> dg.Asset
         for suite in suites:
             failed = [r.rule_id for r in results if r.suite == suite.name and not r.passed]
             context.log.info(
-                f"suite {suite.name}: {len(suite.rules)} rules, {len(failed)} failing"
+                f"suite {suite.name}: {len(suite.rules)} rule{'s' if len(suite.rules) != 1 else ''}, {len(failed)} failing"
                 + (f" ({', '.join(failed)})" if failed else "")
             )
         context.log.info(f"data docs: {results.data_docs_index}")
